@@ -1,0 +1,107 @@
+package knowledge
+
+import (
+	"embed"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/supportbot/supportbot"
+)
+
+// LoadResult is what loading a folder of articles found.
+type LoadResult struct {
+	Articles []*supportbot.Article // valid articles, sorted by ID then language
+	Errors   []error               // one per rejected file, each a *ParseError
+}
+
+// Load reads every *.md file below root in fsys. A broken file is reported
+// in Errors and does not stop the others; two files with the same id and
+// language reject the second. Files named README.md are skipped.
+func Load(fsys fs.FS, root string) (LoadResult, error) {
+	var res LoadResult
+	seen := map[string]string{} // key -> source
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.EqualFold(path.Ext(p), ".md") || strings.EqualFold(d.Name(), "README.md") {
+			return nil
+		}
+		a, err := parseFile(fsys, p)
+		if err != nil {
+			res.Errors = append(res.Errors, err)
+			return nil
+		}
+		if prev, ok := seen[a.Key()]; ok {
+			res.Errors = append(res.Errors, &ParseError{File: p, Line: 2,
+				Msg: fmt.Sprintf("duplicate article %q in language %s (also in %s)", a.ID, a.Lang, prev)})
+			return nil
+		}
+		seen[a.Key()] = p
+		res.Articles = append(res.Articles, a)
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("walk %s: %w", root, err)
+	}
+	sort.Slice(res.Articles, func(i, j int) bool {
+		a, b := res.Articles[i], res.Articles[j]
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		return a.Lang < b.Lang
+	})
+	return res, nil
+}
+
+// LoadDir is Load on a folder of the file system. Sources are the paths
+// below dir joined to dir, so errors name the real files.
+func LoadDir(dir string) (LoadResult, error) {
+	if st, err := os.Stat(dir); err != nil {
+		return LoadResult{}, err
+	} else if !st.IsDir() {
+		return LoadResult{}, fmt.Errorf("%s is not a directory", dir)
+	}
+	res, err := Load(os.DirFS(dir), ".")
+	for _, a := range res.Articles {
+		a.Source = path.Join(dir, a.Source)
+	}
+	for _, e := range res.Errors {
+		if pe, ok := e.(*ParseError); ok {
+			pe.File = path.Join(dir, pe.File)
+		}
+	}
+	return res, err
+}
+
+func parseFile(fsys fs.FS, p string) (*supportbot.Article, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, &ParseError{File: p, Msg: err.Error()}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxArticleBytes+1))
+	if err != nil {
+		return nil, &ParseError{File: p, Msg: err.Error()}
+	}
+	return Parse(p, data)
+}
+
+//go:embed demo/articles demo/queries.jsonl
+var demoFS embed.FS
+
+// Demo returns the built-in demo help center of Kestrel, a fictional
+// exchange: its articles below "articles/" and its evaluation queries in
+// "queries.jsonl", the layout `supportbot eval` reads.
+func Demo() fs.FS {
+	sub, err := fs.Sub(demoFS, "demo")
+	if err != nil {
+		panic(err) // the embedded layout is fixed at build time
+	}
+	return sub
+}

@@ -95,8 +95,12 @@ type Reply struct {
 	TicketID string
 	// Actions offered to the user as buttons where the channel has them.
 	Actions []Action
-	// Lang-independent extras: Generated says an LLM wrote Text.
+	// Generated says an LLM wrote Text.
 	Generated bool
+	// Duplicate says the message was handled before (same Channel and ID):
+	// this is the first reply again, and a connector that already sent it
+	// should not send it twice.
+	Duplicate bool
 }
 
 // Citation points at a help-center article.

@@ -41,14 +41,14 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
 // frontMatter mirrors the YAML header. Fields are decoded from a yaml.Node
 // so that errors can point at the line of the offending field.
 type frontMatter struct {
-	ID        string    `yaml:"id"`
-	Title     string    `yaml:"title"`
-	Language  string    `yaml:"language"`
-	Category  string    `yaml:"category"`
-	Tags      []string  `yaml:"tags"`
-	Questions []string  `yaml:"questions"`
-	Updated   yamlDate  `yaml:"updated"`
-	URL       string    `yaml:"url"`
+	ID        string   `yaml:"id"`
+	Title     string   `yaml:"title"`
+	Language  string   `yaml:"language"`
+	Category  string   `yaml:"category"`
+	Tags      []string `yaml:"tags"`
+	Questions []string `yaml:"questions"`
+	Updated   yamlDate `yaml:"updated"`
+	URL       string   `yaml:"url"`
 }
 
 // yamlDate accepts "2026-11-01" and RFC 3339 timestamps.

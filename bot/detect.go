@@ -1,0 +1,131 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/pemistahl/lingua-go"
+
+	"github.com/supportbot/supportbot"
+)
+
+// Detector tells the language of a text.
+type Detector interface {
+	// Detect returns a supported language tag and a confidence in [0, 1];
+	// "" when it cannot tell.
+	Detect(ctx context.Context, text string) (lang string, confidence float64)
+}
+
+// ScriptDetector detects the 11 supported languages. Scripts decide where
+// they can, because they are certain and free: Hangul is Korean, kana is
+// Japanese, Han alone is Chinese (simplified or traditional by the
+// characters used), Cyrillic is Russian. Latin-script text goes to
+// lingua-go restricted to the Latin-script languages we support (en, es,
+// pt, fr, tr, vi), which is accurate on short texts and does not confuse
+// Spanish with Galician or Portuguese with Catalan, because those are not
+// candidates.
+type ScriptDetector struct {
+	once   sync.Once
+	latin  lingua.LanguageDetector
+}
+
+// NewDetector returns the default Detector. lingua's models load on first
+// use, not here.
+func NewDetector() *ScriptDetector { return &ScriptDetector{} }
+
+var linguaTags = map[lingua.Language]string{
+	lingua.English: "en", lingua.Spanish: "es", lingua.Portuguese: "pt",
+	lingua.French: "fr", lingua.Turkish: "tr", lingua.Vietnamese: "vi",
+}
+
+// Detect implements Detector.
+func (d *ScriptDetector) Detect(_ context.Context, text string) (string, float64) {
+	var hangul, kana, han, cyr, latin, simp, trad int
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Hangul, r):
+			hangul++
+		case unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
+			kana++
+		case unicode.Is(unicode.Han, r):
+			han++
+			if strings.ContainsRune(simplifiedOnly, r) {
+				simp++
+			} else if strings.ContainsRune(traditionalOnly, r) {
+				trad++
+			}
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.IsLetter(r) && r < 0x250 || r >= 0x1E00 && r <= 0x1EFF:
+			latin++
+		}
+	}
+	total := hangul + kana + han + cyr + latin
+	if total == 0 {
+		return "", 0
+	}
+	switch {
+	case hangul > 0 && hangul >= kana && hangul*3 >= total:
+		return "ko", 0.99
+	case kana > 0 && (kana+han)*2 >= total:
+		return "ja", 0.99
+	case han > 0 && han*2 >= total:
+		switch {
+		case trad > simp:
+			return "zh-Hant", 0.95
+		case simp > trad:
+			return "zh-Hans", 0.95
+		}
+		return "zh-Hans", 0.6 // characters common to both: most users write simplified
+	case cyr > 0 && cyr*2 >= total:
+		return "ru", 0.97
+	}
+	return d.detectLatin(text)
+}
+
+func (d *ScriptDetector) detectLatin(text string) (string, float64) {
+	d.once.Do(func() {
+		langs := make([]lingua.Language, 0, len(linguaTags))
+		for l := range linguaTags {
+			langs = append(langs, l)
+		}
+		d.latin = lingua.NewLanguageDetectorBuilder().FromLanguages(langs...).Build()
+	})
+	vals := d.latin.ComputeLanguageConfidenceValues(text)
+	if len(vals) == 0 {
+		return "", 0
+	}
+	return linguaTags[vals[0].Language()], vals[0].Value()
+}
+
+// Characters that differ between simplified and traditional Chinese, the
+// most frequent in support questions. A handful is enough: one distinctive
+// character settles it for most messages.
+const simplifiedOnly = "们这个为么说时会过还后发现问题对没号账户码请认证币钱转帐绑验锁冻结该订单价费资额报网络联系记录设置开关闭么吗贷涨仓强实钟换删图册务员买卖读读处应数据续历"
+const traditionalOnly = "們這個為麼說時會過還後發現問題對沒號賬戶碼請認證幣錢轉帳綁驗鎖凍結該訂單價費資額報網絡聯繫記錄設置開關閉嗎貸漲倉強實鐘換刪圖冊務員買賣讀處應數據續歷"
+
+var _ Detector = (*ScriptDetector)(nil)
+
+// chooseLang decides the reply language: an explicit choice wins, then a
+// confident detection, then the conversation's language, then the
+// channel's hint, then the default.
+func chooseLang(explicit, detected string, conf float64, conversation, hint string) string {
+	if l := supportbot.NormalizeLang(explicit); l != "" {
+		return l
+	}
+	if detected != "" && conf >= 0.5 {
+		return detected
+	}
+	if conversation != "" {
+		return conversation
+	}
+	if l := supportbot.NormalizeLang(hint); l != "" {
+		return l
+	}
+	if detected != "" {
+		return detected
+	}
+	return supportbot.DefaultLang
+}

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/supportbot/supportbot/bot"
+	"github.com/supportbot/supportbot/connectors/discord"
+	"github.com/supportbot/supportbot/connectors/telegram"
+	"github.com/supportbot/supportbot/connectors/webchat"
+	"github.com/supportbot/supportbot/escalation"
+)
+
+// Config is supportbot's configuration: one YAML file (--config) with
+// environment overrides. Every field can be set from the environment as
+// SUPPORTBOT_<SECTION>_<FIELD>, upper-cased from the YAML keys, e.g.
+// SUPPORTBOT_LLM_API_KEY or SUPPORTBOT_TELEGRAM_TOKEN; lists are
+// comma-separated. The zero value plus setDefaults runs everything
+// embedded: SQLite, the demo help center, the local embedder, extractive
+// answers and web chat on localhost.
+type Config struct {
+	// DataDir holds the database, the search index and attachments.
+	// Default: ./supportbot-data (flag --data-dir).
+	DataDir string `yaml:"data_dir"`
+	// Database is a SQLite file path or a postgres:// URL.
+	// Default: <data_dir>/supportbot.db.
+	Database string `yaml:"database"`
+	// HTTP is the public HTTP server: web chat, help center, API, console.
+	HTTP HTTPConfig `yaml:"http"`
+	// Log configures logging.
+	Log LogConfig `yaml:"log"`
+	// Embedder selects the embedding model for retrieval.
+	Embedder EmbedderConfig `yaml:"embedder"`
+	// LLM is an OpenAI-compatible chat model; without a model, answers are
+	// extractive.
+	LLM LLMConfig `yaml:"llm"`
+	// Bot tunes the conversation engine.
+	Bot bot.Config `yaml:"bot"`
+
+	Escalation escalation.Config `yaml:"escalation"`
+	Webchat    webchat.Config    `yaml:"webchat"`
+	Telegram   telegram.Config   `yaml:"telegram"`
+	Discord    discord.Config    `yaml:"discord"`
+}
+
+// HTTPConfig configures the public HTTP server.
+type HTTPConfig struct {
+	// Addr to listen on. Default: 127.0.0.1:8080 (localhost only, safe by
+	// default; use :8080 behind a proxy).
+	Addr string `yaml:"addr"`
+	// PublicURL is how users reach the server, for links in answers.
+	// Default: http://<addr>.
+	PublicURL string `yaml:"public_url"`
+	// ShutdownTimeout bounds how long replies in flight may finish on
+	// shutdown. Default: 15s.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// LogConfig configures logrus.
+type LogConfig struct {
+	// Level: debug, info, warn, error. Default: info.
+	Level string `yaml:"level"`
+	// Format: text, json, or auto (JSON when stderr is not a terminal).
+	// Default: auto.
+	Format string `yaml:"format"`
+}
+
+// EmbedderConfig selects the embedder.
+type EmbedderConfig struct {
+	// Provider: "local" (pure Go, no network; the default) or "openai" (any
+	// OpenAI-compatible /v1/embeddings server: OpenAI, Ollama, vLLM,
+	// LocalAI).
+	Provider string `yaml:"provider"`
+	// BaseURL of the server, e.g. http://localhost:11434/v1 for Ollama.
+	BaseURL string `yaml:"base_url"`
+	// Model, e.g. text-embedding-3-small or nomic-embed-text.
+	Model string `yaml:"model"`
+	// APIKey, if the server needs one (env SUPPORTBOT_EMBEDDER_API_KEY).
+	APIKey string `yaml:"api_key"`
+}
+
+// LLMConfig configures the generative answer path.
+type LLMConfig struct {
+	// BaseURL of an OpenAI-compatible server. Default: OpenAI's.
+	BaseURL string `yaml:"base_url"`
+	// Model, e.g. gpt-4o-mini or llama3.1. Empty disables the LLM.
+	Model string `yaml:"model"`
+	// APIKey (env SUPPORTBOT_LLM_API_KEY).
+	APIKey string `yaml:"api_key"`
+	// Timeout for a whole answer; past it the bot falls back to an
+	// extractive answer. Default: 30s.
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+func (c *Config) setDefaults() {
+	if c.DataDir == "" {
+		c.DataDir = "supportbot-data"
+	}
+	if c.Database == "" {
+		c.Database = filepath.Join(c.DataDir, "supportbot.db")
+	}
+	if c.HTTP.Addr == "" {
+		c.HTTP.Addr = "127.0.0.1:8080"
+	}
+	if c.HTTP.ShutdownTimeout == 0 {
+		c.HTTP.ShutdownTimeout = 15 * time.Second
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "auto"
+	}
+	if c.Embedder.Provider == "" {
+		c.Embedder.Provider = "local"
+	}
+	if c.LLM.Timeout == 0 {
+		c.LLM.Timeout = 30 * time.Second
+	}
+	c.Bot.SetDefaults()
+	c.Escalation.SetDefaults()
+	c.Webchat.SetDefaults()
+	c.Telegram.SetDefaults()
+	c.Discord.SetDefaults()
+}
+
+// loadConfig reads path (if not empty), applies the environment and the
+// defaults. Unknown YAML keys are errors, so typos do not go unnoticed.
+func loadConfig(path string, env []string) (*Config, error) {
+	var c Config
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && err.Error() != "EOF" {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "SUPPORTBOT_") {
+			vars[k] = v
+		}
+	}
+	if err := applyEnv(reflect.ValueOf(&c).Elem(), "SUPPORTBOT", vars); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// applyEnv walks the struct by its yaml tags and sets every field whose
+// variable is present.
+func applyEnv(v reflect.Value, prefix string, vars map[string]string) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if tag == "" || tag == "-" || !f.IsExported() {
+			continue
+		}
+		name := prefix + "_" + strings.ToUpper(tag)
+		fv := v.Field(i)
+		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Time{}) {
+			if err := applyEnv(fv, name, vars); err != nil {
+				return err
+			}
+			continue
+		}
+		s, ok := vars[name]
+		if !ok {
+			continue
+		}
+		if err := setFromString(fv, s); err != nil {
+			return fmt.Errorf("environment %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func setFromString(fv reflect.Value, s string) error {
+	switch {
+	case fv.Type() == reflect.TypeOf(time.Duration(0)):
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return err
+		}
+		fv.SetInt(int64(d))
+	case fv.Kind() == reflect.String:
+		fv.SetString(s)
+	case fv.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		fv.SetBool(b)
+	case fv.Kind() >= reflect.Int && fv.Kind() <= reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return err
+		}
+		fv.SetInt(n)
+	case fv.Kind() == reflect.Float64 || fv.Kind() == reflect.Float32:
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return err
+		}
+		fv.SetFloat(n)
+	case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.String:
+		var parts []string
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		fv.Set(reflect.ValueOf(parts))
+	default:
+		return fmt.Errorf("cannot set a %s from the environment", fv.Type())
+	}
+	return nil
+}

@@ -1,0 +1,199 @@
+package knowledge_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/knowledge"
+)
+
+func TestDemoHelpCenter(t *testing.T) {
+	res, err := knowledge.Load(knowledge.Demo(), "articles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Errors {
+		t.Errorf("demo article rejected: %v", e)
+	}
+	byLang := map[string]map[string]bool{}
+	for _, a := range res.Articles {
+		if byLang[a.Lang] == nil {
+			byLang[a.Lang] = map[string]bool{}
+		}
+		byLang[a.Lang][a.ID] = true
+		if len(a.Questions) < 3 {
+			t.Errorf("%s: %d example questions, want >= 3", a.Source, len(a.Questions))
+		}
+		if len([]rune(a.Body)) < 150 {
+			t.Errorf("%s: body is only %d characters", a.Source, len([]rune(a.Body)))
+		}
+	}
+	if n := len(byLang["en"]); n < 30 {
+		t.Errorf("%d English articles, want >= 30", n)
+	}
+	for id := range byLang["en"] {
+		if !byLang["zh-Hans"][id] {
+			t.Errorf("article %s has no zh-Hans version", id)
+		}
+	}
+	for _, l := range supportbot.Languages {
+		if n := len(byLang[l]); n < 10 {
+			t.Errorf("%s has %d articles, want >= 10", l, n)
+		}
+	}
+
+	// The evaluation file names only existing articles and covers every language.
+	f, err := knowledge.Demo().Open("queries.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	langs := map[string]int{}
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		var q struct {
+			Query    string
+			Expected []string
+			Language string
+		}
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			t.Fatalf("queries.jsonl:%d: %v", line, err)
+		}
+		langs[q.Language]++
+		for _, id := range q.Expected {
+			if !byLang["en"][id] {
+				t.Errorf("queries.jsonl:%d: unknown article %q", line, id)
+			}
+		}
+	}
+	for _, l := range supportbot.Languages {
+		if langs[l] < 10 {
+			t.Errorf("queries.jsonl has %d %s queries, want >= 10", langs[l], l)
+		}
+	}
+}
+
+func TestLoadReportsBrokenFilesAndKeepsTheRest(t *testing.T) {
+	good := "---\nid: ok\ntitle: OK\nlanguage: en\ncategory: fees\nquestions:\n  - \"what fees?\"\n---\nBody text.\n"
+	fsys := fstest.MapFS{
+		"a/good.md":      {Data: []byte(good)},
+		"a/dup.md":       {Data: []byte(good)},
+		"a/nofm.md":      {Data: []byte("# just markdown\n")},
+		"a/unclosed.md":  {Data: []byte("---\nid: x\n")},
+		"a/badyaml.md":   {Data: []byte("---\nid: x\ntitle: [unclosed\nlanguage: en\n---\nbody\n")},
+		"a/nolang.md":    {Data: []byte("---\nid: x\ntitle: T\ncategory: c\n---\nbody\n")},
+		"a/badlang.md":   {Data: []byte("---\nid: x\ntitle: T\nlanguage: klingon\ncategory: c\n---\nbody\n")},
+		"a/unknown.md":   {Data: []byte("---\nid: x\ntitle: T\nlanguage: en\ncategory: c\nauthor: me\n---\nbody\n")},
+		"a/badutf8.md":   {Data: []byte("---\nid: x\ntitle: T\nlanguage: en\ncategory: c\n---\nline\n\xff\xfe\n")},
+		"a/questions.md": {Data: []byte("---\nid: x\ntitle: T\nlanguage: en\ncategory: c\nquestions: nope\n---\nbody\n")},
+		"a/baddate.md":   {Data: []byte("---\nid: y\ntitle: T\nlanguage: en\ncategory: c\nupdated: yesterday\n---\nbody\n")},
+		"a/README.md":    {Data: []byte("not an article")},
+		"a/notes.txt":    {Data: []byte("ignored")},
+		"a/sub/zh.md":    {Data: []byte("---\nid: ok\ntitle: 费用\nlanguage: zh-CN\ncategory: fees\n---\n正文\n")},
+	}
+	res, err := knowledge.Load(fsys, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Articles) != 2 {
+		t.Fatalf("loaded %d articles, want 2 (dup.md and sub/zh.md)", len(res.Articles))
+	}
+	if res.Articles[1].Lang != "zh-Hans" {
+		t.Errorf("zh-CN normalised to %q, want zh-Hans", res.Articles[1].Lang)
+	}
+	want := map[string]string{ // file -> "line: fragment"
+		"a/good.md":      "2:duplicate article", // dup.md comes first in walk order
+		"a/nofm.md":      "1:missing front matter",
+		"a/unclosed.md":  "1:not closed",
+		"a/badyaml.md":   "2:did not find expected", // yaml.v3 reports where the flow list's line context starts
+		"a/nolang.md":    "1:missing required field \"language\"",
+		"a/badlang.md":   "4:not supported",
+		"a/unknown.md":   "6:unknown field \"author\"",
+		"a/badutf8.md":   "8:invalid UTF-8",
+		"a/questions.md": "6:must be a list",
+		"a/baddate.md":   "6:not a date",
+	}
+	got := map[string]*knowledge.ParseError{}
+	for _, e := range res.Errors {
+		var pe *knowledge.ParseError
+		if !errors.As(e, &pe) {
+			t.Fatalf("error %v is not a *ParseError", e)
+		}
+		got[pe.File] = pe
+	}
+	for file, w := range want {
+		pe := got[file]
+		if pe == nil {
+			t.Errorf("%s: no error reported", file)
+			continue
+		}
+		line, frag, _ := strings.Cut(w, ":")
+		if want := file + ":" + line + ":"; !strings.HasPrefix(pe.Error(), want) || !strings.Contains(pe.Error(), frag) {
+			t.Errorf("%s: error %q, want prefix %q containing %q", file, pe.Error(), want, frag)
+		}
+	}
+	if len(res.Errors) != len(want) {
+		t.Errorf("%d errors, want %d: %v", len(res.Errors), len(want), res.Errors)
+	}
+}
+
+func TestLoadDirNamesRealPaths(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bad.md"), []byte("---\nid: x\n"), 0o644)
+	res, err := knowledge.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 1 || !strings.HasPrefix(res.Errors[0].Error(), filepath.Join(dir, "bad.md")+":1:") {
+		t.Fatalf("errors = %v", res.Errors)
+	}
+	if _, err := knowledge.LoadDir(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing dir: %v", err)
+	}
+}
+
+func TestChunk(t *testing.T) {
+	a := &supportbot.Article{ID: "a", Lang: "en", Title: "T", Body: "Lead paragraph.\n\n## Steps\n\n1. One\n2. Two\n\n```\n# not a heading\n```\n\n## Limits\n\n" +
+		strings.Repeat("A long paragraph of text. ", 40) + "\n\n" + strings.Repeat("Another long paragraph. ", 40)}
+	ps := knowledge.Chunk(a)
+	if len(ps) != 4 {
+		t.Fatalf("%d passages, want 4: %+v", len(ps), ps)
+	}
+	if ps[0].Heading != "" || ps[0].Text != "Lead paragraph." {
+		t.Errorf("lead = %+v", ps[0])
+	}
+	if ps[1].Heading != "Steps" || !strings.Contains(ps[1].Text, "# not a heading") {
+		t.Errorf("steps = %+v", ps[1])
+	}
+	if ps[2].Heading != "Limits" || ps[3].Heading != "Limits" {
+		t.Errorf("long section not split under its heading: %+v", ps[2:])
+	}
+	for _, p := range ps {
+		if n := len([]rune(p.Text)); n > knowledge.MaxPassageRunes {
+			t.Errorf("passage %d has %d runes", p.Index, n)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("---\nid: a\ntitle: T\nlanguage: en\ncategory: c\n---\nbody"))
+	f.Add([]byte("---\n: :\n---\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := knowledge.Parse("f.md", data)
+		if err == nil && (a.ID == "" || a.Lang == "" || a.Title == "") {
+			t.Fatalf("accepted an article without required fields: %+v", a)
+		}
+		var pe *knowledge.ParseError
+		if err != nil && !errors.As(err, &pe) {
+			t.Fatalf("error is not a *ParseError: %v", err)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/supportbot/supportbot"
@@ -281,4 +282,20 @@ var catalog = map[string]map[string]string{
 	"action.human": {
 		"en": "Talk to a human", "zh-Hans": "转人工客服", "zh-Hant": "轉真人客服", "ja": "担当者と話す", "ko": "상담원 연결", "ru": "Связаться с человеком", "es": "Hablar con una persona", "vi": "Gặp nhân viên", "tr": "Bir kişiyle görüş", "pt": "Falar com uma pessoa", "fr": "Parler à une personne",
 	},
+}
+
+// Lookup returns the message key in lang without falling back.
+func Lookup(lang, key string) (string, bool) {
+	s, ok := catalog[key][lang]
+	return s, ok
+}
+
+// CatalogKeys lists every message key, sorted.
+func CatalogKeys() []string {
+	keys := make([]string, 0, len(catalog))
+	for k := range catalog {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -248,6 +248,9 @@ func (s *Service) retrieve(ctx context.Context, text, lang string) (supportbot.R
 	return res, err
 }
 
+// Threshold is the calibrated confidence the engine needs to answer.
+func (s *Service) Threshold() float64 { return s.threshold() }
+
 // threshold is the confidence needed to answer.
 func (s *Service) threshold() float64 {
 	if s.cfg.AnswerThreshold > 0 {

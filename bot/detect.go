@@ -27,8 +27,8 @@ type Detector interface {
 // Spanish with Galician or Portuguese with Catalan, because those are not
 // candidates.
 type ScriptDetector struct {
-	once   sync.Once
-	latin  lingua.LanguageDetector
+	once  sync.Once
+	latin lingua.LanguageDetector
 }
 
 // NewDetector returns the default Detector. lingua's models load on first

@@ -31,8 +31,8 @@ type Escalator struct {
 	// ProtectErr, if set, is returned by ProtectAccount.
 	ProtectErr error
 	// SLA is the first-response time of new tickets; default 1h.
-	SLA time.Duration
-	Now func() time.Time
+	SLA      time.Duration
+	Now      func() time.Time
 	seenKeys map[string]bool
 }
 

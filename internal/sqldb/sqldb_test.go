@@ -2,32 +2,18 @@ package sqldb_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/supportbot/supportbot/internal/sqldb"
+	"github.com/supportbot/supportbot/internal/sqldb/sqldbtest"
 )
 
-// OpenTest opens a fresh database for a test: PostgreSQL when
-// SUPPORTBOT_TEST_POSTGRES is a URL, else SQLite in a temp dir.
-func openTest(tb testing.TB) *sqldb.DB {
-	tb.Helper()
-	url := os.Getenv("SUPPORTBOT_TEST_POSTGRES")
-	if url == "" {
-		url = filepath.Join(tb.TempDir(), "test.db")
-	}
-	db, err := sqldb.Open(context.Background(), url)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+func TestMigrate(t *testing.T) {
+	sqldbtest.Run(t, testMigrate)
 }
 
-func TestMigrate(t *testing.T) {
+func testMigrate(t *testing.T, db *sqldb.DB) {
 	ctx := context.Background()
-	db := openTest(t)
 	ms := []sqldb.Migration{
 		{1, `CREATE TABLE IF NOT EXISTS t_items (id AUTOID, name TEXT NOT NULL UNIQUE, data BLOB)`},
 		{2, `ALTER TABLE t_items ADD COLUMN n INTEGER NOT NULL DEFAULT 7`},
@@ -56,8 +42,6 @@ func TestMigrate(t *testing.T) {
 	if !sqldb.IsUniqueViolation(err) {
 		t.Fatalf("want unique violation, got %v", err)
 	}
-	db.Exec(ctx, `DROP TABLE t_items`)
-	db.Exec(ctx, `DELETE FROM schema_migrations WHERE component = 'test'`)
 }
 
 func TestRebind(t *testing.T) {

@@ -1,0 +1,328 @@
+package retrieval
+
+import (
+	"math"
+	"slices"
+)
+
+// Signals fused into an article's score.
+const (
+	sigClf   = iota // linear SVM over the example questions
+	sigKNN          // best cosine to one example question
+	sigDense        // best passage embedding cosine
+	sigBM25         // bleve BM25 over title, tags and body, divided by the best
+	numSignals
+)
+
+// fusion is a learned linear combination of the signals. Weighted score
+// fusion rather than reciprocal rank fusion: the scores carry how sure
+// each signal is, which RRF throws away and the calibration needs.
+type fusion struct {
+	W [numSignals]float64
+}
+
+// defaultFusion is used when there are too few example questions to
+// cross-validate: mostly content (dense and BM25) with the question
+// signals as a tiebreak.
+var defaultFusion = fusion{W: [numSignals]float64{1, 0.5, 1, 0.5}}
+
+func (f fusion) score(s [numSignals]float32) float64 {
+	var sum float64
+	for i, w := range f.W {
+		sum += w * float64(s[i])
+	}
+	return sum
+}
+
+// candidate is one article (label) with its signals, for one query.
+type candidate struct {
+	Label int
+	Sig   [numSignals]float32
+}
+
+// cvQuery is a held-out example question with the candidates the fold's
+// index found, for tuning the fusion and the calibration. Gold is -1 for a
+// question whose article was held out entirely (a simulated unknown intent).
+type cvQuery struct {
+	Gold  int
+	Cands []candidate
+}
+
+// rank orders cands by fused score, best first, ties by label.
+func (f fusion) rank(cands []candidate) []scored {
+	out := make([]scored, len(cands))
+	for i, c := range cands {
+		out[i] = scored{c, f.score(c.Sig)}
+	}
+	slices.SortFunc(out, func(a, b scored) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return a.Label - b.Label
+	})
+	return out
+}
+
+type scored struct {
+	candidate
+	Score float64
+}
+
+// tuneFusion picks the fusion weights that maximise top-1 accuracy (ties
+// broken by mean reciprocal rank) on the known-intent CV questions, by
+// grid search: four weights on a small grid are cheap to try exhaustively
+// and the objective is not smooth enough for gradients.
+func tuneFusion(qs []cvQuery, hasClf bool) fusion {
+	grid := []float64{0, 0.125, 0.25, 0.5, 1, 2}
+	best, bestObj := defaultFusion, -1.0
+	clfW := []float64{1}
+	if !hasClf {
+		clfW = []float64{0}
+	}
+	for _, wc := range clfW {
+		for _, wk := range grid {
+			for _, wd := range grid {
+				for _, wb := range grid {
+					f := fusion{W: [numSignals]float64{wc, wk, wd, wb}}
+					if !hasClf && wk == 0 && wd == 0 && wb == 0 {
+						continue
+					}
+					if obj := f.objective(qs); obj > bestObj+1e-9 {
+						best, bestObj = f, obj
+					}
+				}
+			}
+		}
+	}
+	return best
+}
+
+func (f fusion) objective(qs []cvQuery) float64 {
+	var acc, mrr float64
+	n := 0
+	for _, q := range qs {
+		if q.Gold < 0 {
+			continue
+		}
+		n++
+		r := f.rank(q.Cands)
+		for i, s := range r {
+			if s.Label == q.Gold {
+				if i == 0 {
+					acc++
+				}
+				mrr += 1 / float64(i+1)
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return (acc + 0.01*mrr) / float64(n)
+}
+
+// confFeatures describe how sure a ranking is: the top fused score, its
+// margin over the second, and the top article's raw classifier and kNN
+// signals (an unknown intent tends to have a low kNN similarity even when
+// the classifier, forced to choose, is confident).
+const numConfFeatures = 4
+
+func confFeatures(r []scored) [numConfFeatures]float64 {
+	var x [numConfFeatures]float64
+	if len(r) == 0 {
+		return x
+	}
+	x[0] = r[0].Score
+	if len(r) > 1 {
+		x[1] = r[0].Score - r[1].Score
+	} else {
+		x[1] = r[0].Score
+	}
+	x[2] = float64(r[0].Sig[sigClf])
+	x[3] = float64(r[0].Sig[sigKNN])
+	return x
+}
+
+// calibration maps confidence features to the probability that the top
+// article is right: logistic regression (Platt scaling generalised to a
+// few features), fitted on cross-validated rankings.
+type calibration struct {
+	Mean, Scale [numConfFeatures]float64
+	W           [numConfFeatures]float64
+	B           float64
+	// Threshold is the recommended abstain threshold on the confidence.
+	Threshold float64
+}
+
+// defaultCalibration is used before there is data to fit one: it maps the
+// top fused score through a sigmoid centred on a middling score.
+var defaultCalibration = calibration{
+	Scale: [numConfFeatures]float64{1, 1, 1, 1},
+	W:     [numConfFeatures]float64{6, 0, 0, 0}, B: -3, Threshold: 0.5,
+}
+
+func (c *calibration) confidence(x [numConfFeatures]float64) float64 {
+	z := c.B
+	for i := range x {
+		z += c.W[i] * (x[i] - c.Mean[i]) / c.Scale[i]
+	}
+	return sigmoid(z)
+}
+
+// fitCalibration fits the logistic regression by Newton's method with a
+// small ridge penalty (deterministic, converges in a few iterations for
+// five parameters) and then picks the abstain threshold that maximises
+// decision accuracy: right when a known intent is answered correctly or an
+// unknown one is abstained on.
+func fitCalibration(xs [][numConfFeatures]float64, ys []bool) calibration {
+	const d = numConfFeatures
+	var c calibration
+	n := float64(len(xs))
+	if len(xs) < 10 {
+		return defaultCalibration
+	}
+	for j := 0; j < d; j++ {
+		var s, ss float64
+		for _, x := range xs {
+			s += x[j]
+			ss += x[j] * x[j]
+		}
+		c.Mean[j] = s / n
+		c.Scale[j] = math.Sqrt(max(ss/n-c.Mean[j]*c.Mean[j], 1e-12))
+	}
+	z := make([][d + 1]float64, len(xs))
+	for i, x := range xs {
+		for j := 0; j < d; j++ {
+			z[i][j] = (x[j] - c.Mean[j]) / c.Scale[j]
+		}
+		z[i][d] = 1
+	}
+	var w [d + 1]float64
+	const lambda = 1e-3
+	for iter := 0; iter < 50; iter++ {
+		var g [d + 1]float64
+		var h [d + 1][d + 1]float64
+		for i := range z {
+			var t float64
+			for j := range w {
+				t += w[j] * z[i][j]
+			}
+			p := sigmoid(t)
+			y := 0.0
+			if ys[i] {
+				y = 1
+			}
+			for j := range w {
+				g[j] += (p - y) * z[i][j]
+				for k := range w {
+					h[j][k] += p * (1 - p) * z[i][j] * z[i][k]
+				}
+			}
+		}
+		for j := 0; j < d; j++ {
+			g[j] += lambda * n * w[j]
+			h[j][j] += lambda * n
+		}
+		h[d][d] += 1e-9
+		step := solve(h, g)
+		var moved float64
+		for j := range w {
+			w[j] -= step[j]
+			moved = max(moved, math.Abs(step[j]))
+		}
+		if moved < 1e-7 {
+			break
+		}
+	}
+	copy(c.W[:], w[:d])
+	c.B = w[d]
+
+	// Threshold: try every distinct confidence as a cut point.
+	type pc struct {
+		p  float64
+		ok bool
+	}
+	ps := make([]pc, len(xs))
+	for i, x := range xs {
+		ps[i] = pc{c.confidence(x), ys[i]}
+	}
+	slices.SortFunc(ps, func(a, b pc) int {
+		switch {
+		case a.p < b.p:
+			return -1
+		case a.p > b.p:
+			return 1
+		}
+		return 0
+	})
+	// Abstaining below ps[i].p: right on the wrong ones below, and on the
+	// right ones at or above. Start with abstaining on nothing.
+	right := 0
+	for _, p := range ps {
+		if p.ok {
+			right++
+		}
+	}
+	best, bestT := right, 0.0
+	for i := 0; i < len(ps); i++ {
+		if ps[i].ok {
+			right--
+		} else {
+			right++
+		}
+		if i+1 < len(ps) && ps[i+1].p == ps[i].p {
+			continue
+		}
+		if right > best {
+			best = right
+			if i+1 < len(ps) {
+				bestT = (ps[i].p + ps[i+1].p) / 2
+			} else {
+				bestT = math.Nextafter(ps[i].p, 2)
+			}
+		}
+	}
+	c.Threshold = bestT
+	return c
+}
+
+// solve solves the small dense system a x = b by Gaussian elimination
+// with partial pivoting.
+func solve(a [numConfFeatures + 1][numConfFeatures + 1]float64, b [numConfFeatures + 1]float64) [numConfFeatures + 1]float64 {
+	const n = numConfFeatures + 1
+	for col := 0; col < n; col++ {
+		p := col
+		for r := col + 1; r < n; r++ {
+			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
+				p = r
+			}
+		}
+		a[col], a[p] = a[p], a[col]
+		b[col], b[p] = b[p], b[col]
+		if a[col][col] == 0 {
+			continue
+		}
+		for r := col + 1; r < n; r++ {
+			f := a[r][col] / a[col][col]
+			for k := col; k < n; k++ {
+				a[r][k] -= f * a[col][k]
+			}
+			b[r] -= f * b[col]
+		}
+	}
+	var x [n]float64
+	for r := n - 1; r >= 0; r-- {
+		s := b[r]
+		for k := r + 1; k < n; k++ {
+			s -= a[r][k] * x[k]
+		}
+		if a[r][r] != 0 {
+			x[r] = s / a[r][r]
+		}
+	}
+	return x
+}

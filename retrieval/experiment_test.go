@@ -1,0 +1,188 @@
+package retrieval
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/supportbot/supportbot/knowledge"
+	"github.com/supportbot/supportbot/retrieval/internal/textfeat"
+)
+
+type evalQuery struct {
+	Query    string   `json:"query"`
+	Expected []string `json:"expected"`
+	Language string   `json:"language"`
+}
+
+func loadQueries(tb testing.TB, path string) []evalQuery {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var qs []evalQuery
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var q evalQuery
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			tb.Fatal(err)
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+func datasetDir(tb testing.TB, name string) string {
+	tb.Helper()
+	dir := filepath.Join("..", "..", "shared", "datasets", name)
+	if _, err := os.Stat(dir); err != nil {
+		tb.Skipf("dataset %s not found at %s (it lives in shared/datasets beside the repo)", name, dir)
+	}
+	return dir
+}
+
+func argmax(s []float32) int {
+	best := 0
+	for j := range s {
+		if s[j] > s[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+func TestExperimentLinear(t *testing.T) {
+	if os.Getenv("SUPPORTBOT_EXPERIMENT") == "" {
+		t.Skip("set SUPPORTBOT_EXPERIMENT=1")
+	}
+	dir := datasetDir(t, "banking77")
+	res, err := knowledge.LoadDir(filepath.Join(dir, "articles"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]int{}
+	var texts []string
+	var ys []int
+	for _, a := range res.Articles {
+		labels[a.ID] = len(labels)
+		for _, q := range a.Questions {
+			texts = append(texts, q)
+			ys = append(ys, labels[a.ID])
+		}
+	}
+	k := len(labels)
+	folds := 5
+	fold := make([]int, len(texts))
+	cnt := make([]int, k)
+	for i, y := range ys {
+		fold[i] = cnt[y] % folds
+		cnt[y]++
+	}
+	for _, cfg := range []struct {
+		o  textfeat.Options
+		bw [2]float32
+	}{
+		{textfeat.Options{Stem: textfeat.Stemmer("en"), SkipBigrams: true}, [2]float32{1, 1}},
+		{textfeat.Options{Stem: textfeat.Stemmer("en"), CrossChar: true}, [2]float32{1, 1}},
+		{textfeat.Options{Stem: textfeat.Stemmer("en"), CrossChar: true, CharMin: 1, CharMax: 6}, [2]float32{1, 1}},
+	} {
+		c := 1.0
+		start := time.Now()
+		var svmS, knnS [][]float32
+		var gold []int
+		for f := 0; f < folds; f++ {
+			var trT []string
+			var trY []int
+			var teT []string
+			var teY []int
+			for i := range texts {
+				if fold[i] == f {
+					teT, teY = append(teT, texts[i]), append(teY, ys[i])
+				} else {
+					trT, trY = append(trT, texts[i]), append(trY, ys[i])
+				}
+			}
+			v := &vectorizer{Opts: cfg.o, BlockWeight: cfg.bw}
+			v.fit(trT, enLangs(len(trT)), 1)
+			xs := make([]sparse, len(trT))
+			for i, t := range trT {
+				xs[i] = v.transform(t, "en")
+			}
+			m := trainSVM(xs, trY, k, len(v.IDF), c, 10, 2)
+			// inverted index for kNN
+			post := make([][]int32, len(v.IDF))
+			pval := make([][]float32, len(v.IDF))
+			for i, x := range xs {
+				for kk, f := range x.idx {
+					post[f] = append(post[f], int32(i))
+					pval[f] = append(pval[f], x.val[kk])
+				}
+			}
+			sims := make([]float32, len(xs))
+			for i, t := range teT {
+				x := v.transform(t, "en")
+				sc := make([]float32, k)
+				m.scores(x, sc)
+				svmS = append(svmS, sc)
+				clear(sims)
+				for kk, f := range x.idx {
+					for j, d := range post[f] {
+						sims[d] += x.val[kk] * pval[f][j]
+					}
+				}
+				ks := make([]float32, k)
+				for j, s := range sims {
+					if s > ks[trY[j]] {
+						ks[trY[j]] = s
+					}
+				}
+				knnS = append(knnS, ks)
+				gold = append(gold, teY[i])
+			}
+		}
+		acc := func(w float32) float64 {
+			ok := 0
+			for i := range gold {
+				sc := make([]float32, k)
+				for j := range sc {
+					sc[j] = svmS[i][j] + w*knnS[i][j]
+				}
+				if argmax(sc) == gold[i] {
+					ok++
+				}
+			}
+			return float64(ok) / float64(len(gold))
+		}
+		fmt.Printf("cfg %+v bw %v C=%v svm %.4f knn-only %.4f", cfg.o, cfg.bw, c, acc(0), func() float64 {
+			ok := 0
+			for i := range gold {
+				if argmax(knnS[i]) == gold[i] {
+					ok++
+				}
+			}
+			return float64(ok) / float64(len(gold))
+		}())
+		for _, w := range []float32{0.25, 0.5, 1, 2} {
+			fmt.Printf(" +knn%.2f %.4f", w, acc(w))
+		}
+		fmt.Printf(" (%v)\n", time.Since(start))
+	}
+	_ = math.Log
+	_ = sort.Ints
+}
+
+func enLangs(n int) []string {
+	s := make([]string, n)
+	for i := range s {
+		s[i] = "en"
+	}
+	return s
+}

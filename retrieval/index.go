@@ -1,0 +1,339 @@
+// Package retrieval finds the help-center articles that answer a question.
+//
+// An Index fuses four signals per article: a linear SVM and a nearest-
+// neighbour vote trained on the articles' example questions (labels are
+// article IDs, shared across languages), embedding similarity of passages
+// in chromem-go, and BM25 over titles, tags and bodies in bleve. The
+// fusion weights and a calibrated confidence are fitted by cross-validation
+// over the example questions, with whole articles held out to simulate
+// questions the help center cannot answer.
+//
+// Everything an Index knows is kept in one snapshot file under Config.Dir,
+// replaced atomically, so that `supportbot ingest` in one process and the
+// server in another never see half an index.
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/philippgille/chromem-go"
+
+	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/knowledge"
+	"github.com/supportbot/supportbot/retrieval/embed"
+)
+
+// Config configures an Index. The zero value is a memory-only index with
+// the local embedder and default tuning.
+type Config struct {
+	// Dir holds the snapshot file; "" keeps the index in memory only.
+	Dir string
+	// Embedder embeds passages and queries; nil means embed.NewLocal(0).
+	Embedder supportbot.Embedder
+	// C is the SVM's regularisation (larger fits the questions harder);
+	// 0 means 1, chosen by cross-validation on BANKING77's training set.
+	C float64
+	// Folds is the number of cross-validation folds used to fit the
+	// fusion weights and the calibration; 0 means 5. Negative disables
+	// cross-validation (default weights, uncalibrated confidence).
+	Folds int
+	// MaxClassifierLabels bounds the articles (distinct IDs) for which the
+	// SVM is trained: its cost grows with articles × questions. Above it,
+	// the question kNN, embeddings and BM25 still rank. 0 means 3000.
+	MaxClassifierLabels int
+	// Candidates is how many articles each signal proposes before fusion;
+	// 0 means 50.
+	Candidates int
+	// EmbedConcurrency bounds parallel Embed calls during Sync; 0 means 4.
+	EmbedConcurrency int
+}
+
+func (c *Config) setDefaults() {
+	if c.Embedder == nil {
+		c.Embedder = embed.NewLocal(0)
+	}
+	if c.C == 0 {
+		c.C = 1
+	}
+	if c.Folds == 0 {
+		c.Folds = 5
+	}
+	if c.MaxClassifierLabels == 0 {
+		c.MaxClassifierLabels = 3000
+	}
+	if c.Candidates == 0 {
+		c.Candidates = 50
+	}
+	if c.EmbedConcurrency == 0 {
+		c.EmbedConcurrency = 4
+	}
+}
+
+// SnapshotFile is the snapshot's name inside Config.Dir.
+const SnapshotFile = "index.snapshot.gz"
+
+// Index is a hybrid retriever over help-center articles. It is safe for
+// concurrent use: Retrieve and Search run in parallel with each other and
+// with Sync or Reload, which swap in a new state when it is complete.
+type Index struct {
+	cfg   Config
+	model string // the embedder's model name
+
+	syncMu sync.Mutex // serialises Sync and Reload
+
+	mu    sync.RWMutex
+	state *state
+	// snapshot file identity when loaded or written, to notice changes
+	snapMod  time.Time
+	snapSize int64
+}
+
+// modeler is implemented by embedders that can name their model; vectors
+// of another model are never reused.
+type modeler interface{ Model() string }
+
+// Open returns an Index, loading the snapshot in cfg.Dir if there is one.
+// A missing snapshot gives an empty index; a corrupt one is an error
+// (Sync will rebuild it, but silently serving nothing would hide it).
+func Open(cfg Config) (*Index, error) {
+	cfg.setDefaults()
+	ix := &Index{cfg: cfg, model: fmt.Sprintf("%T", cfg.Embedder)}
+	if m, ok := cfg.Embedder.(modeler); ok {
+		ix.model = m.Model()
+	}
+	empty, err := ix.build(context.Background(), nil, nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	ix.state = empty
+	if cfg.Dir == "" {
+		return ix, nil
+	}
+	if _, err := ix.Reload(context.Background()); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// Close releases the keyword index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.state != nil && ix.state.keyword != nil {
+		return ix.state.keyword.Close()
+	}
+	return nil
+}
+
+func (ix *Index) current() *state {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.state
+}
+
+func (ix *Index) snapshotPath() string { return filepath.Join(ix.cfg.Dir, SnapshotFile) }
+
+// SnapshotChanged reports whether the snapshot on disk differs from the
+// one this Index last loaded or wrote (another process ran Sync). It costs
+// one stat call, so a server can poll it every few seconds.
+func (ix *Index) SnapshotChanged() bool {
+	if ix.cfg.Dir == "" {
+		return false
+	}
+	st, err := os.Stat(ix.snapshotPath())
+	if err != nil {
+		return false
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return !st.ModTime().Equal(ix.snapMod) || st.Size() != ix.snapSize
+}
+
+// Reload loads the snapshot from disk if it changed since it was last
+// loaded or written, and reports whether it did. A snapshot made with
+// another embedding model is loaded without its vectors; the next Sync
+// re-embeds them.
+func (ix *Index) Reload(ctx context.Context) (bool, error) {
+	if ix.cfg.Dir == "" {
+		return false, nil
+	}
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	if !ix.SnapshotChanged() {
+		return false, nil
+	}
+	snap, st, err := readSnapshot(ix.snapshotPath())
+	if err != nil {
+		return false, err
+	}
+	if snap == nil {
+		return false, nil
+	}
+	vecs := snap.Vectors
+	if snap.Model != ix.model {
+		vecs = nil
+	}
+	s, err := ix.build(ctx, snap.Articles, vecs, snap.Ranker, snap.Tuning)
+	if err != nil {
+		return false, err
+	}
+	ix.swap(s, st)
+	return true, nil
+}
+
+func (ix *Index) swap(s *state, st os.FileInfo) {
+	ix.mu.Lock()
+	old := ix.state
+	ix.state = s
+	if st != nil {
+		ix.snapMod, ix.snapSize = st.ModTime(), st.Size()
+	}
+	ix.mu.Unlock()
+	if old != nil && old.keyword != nil {
+		// In-flight searches hold the old state; bleve returns an error
+		// to a search on a closed index rather than crashing, and the
+		// window is one query long.
+		go func() {
+			time.Sleep(5 * time.Second)
+			old.keyword.Close()
+		}()
+	}
+}
+
+// SyncStats says what Sync changed, as article keys ("id@lang").
+type SyncStats struct {
+	Added, Changed, Removed, Unchanged []string
+	// Embedded is how many passages were sent to the embedder; passages
+	// whose text and embedding model did not change reuse their vectors.
+	Embedded int
+	// Trained says the learned ranker was retrained (the example
+	// questions or titles changed).
+	Trained bool
+}
+
+// Sync makes the index hold exactly articles: new and changed articles are
+// (re-)embedded, removed ones dropped, unchanged ones kept with their
+// vectors; the learned ranker is retrained only when questions or titles
+// changed. The snapshot is written before Sync returns. progress, if not
+// nil, is called as passages are embedded. Errors are EINVALID for a
+// duplicate article key and EUNAVAILABLE when the embedder is.
+func (ix *Index) Sync(ctx context.Context, articles []*supportbot.Article, progress func(done, total int)) (SyncStats, error) {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	old := ix.current()
+	var stats SyncStats
+
+	arts := slices.Clone(articles)
+	sort.Slice(arts, func(i, j int) bool { return arts[i].Key() < arts[j].Key() })
+	seen := map[string]bool{}
+	for _, a := range arts {
+		if seen[a.Key()] {
+			return stats, supportbot.Errorf(supportbot.EINVALID, "Article %s is given twice.", a.Key())
+		}
+		seen[a.Key()] = true
+		switch h, ok := old.hashes[a.Key()]; {
+		case !ok:
+			stats.Added = append(stats.Added, a.Key())
+		case h != articleHash(a):
+			stats.Changed = append(stats.Changed, a.Key())
+		default:
+			stats.Unchanged = append(stats.Unchanged, a.Key())
+		}
+	}
+	for _, a := range old.articles {
+		if !seen[a.Key()] {
+			stats.Removed = append(stats.Removed, a.Key())
+		}
+	}
+
+	// Embed only passages whose (model, heading, text) hash is new.
+	vecs := map[string][]float32{}
+	var todo []knowledge.Passage
+	todoSeen := map[string]bool{}
+	for _, a := range arts {
+		for _, p := range knowledge.Chunk(a) {
+			h := passageHash(ix.model, p)
+			if v, ok := old.vectors[h]; ok {
+				vecs[h] = v
+			} else if !todoSeen[h] {
+				todoSeen[h] = true
+				todo = append(todo, p)
+			}
+		}
+	}
+	embedded, err := ix.embedAll(ctx, todo, progress)
+	if err != nil {
+		return stats, err
+	}
+	for h, v := range embedded {
+		vecs[h] = v
+	}
+	stats.Embedded = len(todo)
+
+	var rk *storedRanker
+	var tun *tuning
+	if old.trainHash == trainingHash(arts) && old.stored != nil {
+		rk, tun = old.stored, old.tuning
+	} else {
+		stats.Trained = true
+	}
+	s, err := ix.build(ctx, arts, vecs, rk, tun)
+	if err != nil {
+		return stats, err
+	}
+	var st os.FileInfo
+	if ix.cfg.Dir != "" {
+		st, err = writeSnapshot(ix.snapshotPath(), s.snapshot(ix.model))
+		if err != nil {
+			s.keyword.Close()
+			return stats, err
+		}
+	}
+	ix.swap(s, st)
+	return stats, nil
+}
+
+// Articles returns every article, sorted by ID then language. The
+// articles are shared: callers must not modify them.
+func (ix *Index) Articles() []*supportbot.Article {
+	return slices.Clone(ix.current().articles)
+}
+
+// Article returns one language version of an article, or ENOTFOUND.
+func (ix *Index) Article(id, lang string) (*supportbot.Article, error) {
+	s := ix.current()
+	if a, ok := s.byKey[id+"@"+lang]; ok {
+		return a, nil
+	}
+	return nil, supportbot.Errorf(supportbot.ENOTFOUND, "Article %s is not found in %s.", id, lang)
+}
+
+// AbstainThreshold is the confidence below which the bot should escalate
+// rather than answer: chosen in cross-validation, with some articles held
+// out to play unknown questions, to maximise the share of right decisions
+// (answered correctly, or abstained on a question no article answers).
+func (ix *Index) AbstainThreshold() float64 {
+	return ix.current().tuning.Calibration.Threshold
+}
+
+// Len returns the number of article versions and passages.
+func (ix *Index) Len() (articles, passages int) {
+	s := ix.current()
+	return len(s.articles), len(s.passages)
+}
+
+var _ supportbot.Retriever = (*Index)(nil)
+
+// keep imports used by other files of the package in one place
+var (
+	_ = bleve.NewMatchQuery
+	_ = chromem.NewDB
+)

@@ -1,0 +1,111 @@
+package retrieval
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/knowledge"
+)
+
+// evalResult is what evaluate measured on a query set.
+type evalResult struct {
+	HitAt1, HitAt5   float64 // over queries with an expected article
+	DecisionAccuracy float64 // answered right or abstained on out-of-scope
+	P50, P99         time.Duration
+	SyncTime         time.Duration
+	Threshold        float64
+}
+
+// evaluate syncs the articles of a dataset into a fresh memory index and
+// runs its queries. The queries are only used to measure: nothing is
+// tuned on them.
+func evaluate(tb testing.TB, name string) evalResult {
+	tb.Helper()
+	dir := datasetDir(tb, name)
+	lr, err := knowledge.LoadDir(filepath.Join(dir, "articles"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(lr.Errors) > 0 {
+		tb.Fatalf("parse errors: %v", lr.Errors)
+	}
+	ix, err := Open(Config{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := ix.Sync(ctx, lr.Articles, nil); err != nil {
+		tb.Fatal(err)
+	}
+	var r evalResult
+	r.SyncTime = time.Since(start)
+	r.Threshold = ix.AbstainThreshold()
+	qs := loadQueries(tb, filepath.Join(dir, "queries.jsonl"))
+	var lat []time.Duration
+	var in, h1, h5, right int
+	for _, q := range qs {
+		t0 := time.Now()
+		res, err := ix.Retrieve(ctx, supportbot.Query{Text: q.Query, Lang: q.Language, K: 5})
+		lat = append(lat, time.Since(t0))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		abstain := len(res.Hits) == 0 || res.Confidence < r.Threshold
+		if len(q.Expected) == 0 {
+			if abstain {
+				right++
+			}
+			continue
+		}
+		in++
+		for i, h := range res.Hits {
+			if slices.Contains(q.Expected, h.ArticleID) {
+				if i == 0 {
+					h1++
+					if !abstain {
+						right++
+					}
+				}
+				h5++
+				break
+			}
+		}
+	}
+	slices.Sort(lat)
+	r.HitAt1 = float64(h1) / float64(in)
+	r.HitAt5 = float64(h5) / float64(in)
+	r.DecisionAccuracy = float64(right) / float64(len(qs))
+	r.P50 = lat[len(lat)/2]
+	r.P99 = lat[len(lat)*99/100]
+	return r
+}
+
+func TestQualityBanking77(t *testing.T) {
+	if testing.Short() {
+		t.Skip("quality test skipped in -short mode")
+	}
+	r := evaluate(t, "banking77")
+	t.Logf("banking77: hit@1 %.4f hit@5 %.4f decision %.4f p50 %v p99 %v sync %v threshold %.3f",
+		r.HitAt1, r.HitAt5, r.DecisionAccuracy, r.P50, r.P99, r.SyncTime, r.Threshold)
+	if r.HitAt1 < 0.92 || r.HitAt5 < 0.98 {
+		t.Errorf("hit@1 %.4f (want >= 0.92), hit@5 %.4f (want >= 0.98)", r.HitAt1, r.HitAt5)
+	}
+}
+
+func TestQualityBanking77Open(t *testing.T) {
+	if testing.Short() {
+		t.Skip("quality test skipped in -short mode")
+	}
+	r := evaluate(t, "banking77-open75")
+	t.Logf("banking77-open75: hit@1 %.4f hit@5 %.4f decision %.4f p50 %v p99 %v sync %v threshold %.3f",
+		r.HitAt1, r.HitAt5, r.DecisionAccuracy, r.P50, r.P99, r.SyncTime, r.Threshold)
+	if r.DecisionAccuracy < 0.82 {
+		t.Errorf("decision accuracy %.4f, want >= 0.82", r.DecisionAccuracy)
+	}
+}

@@ -1,0 +1,177 @@
+package retrieval
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/retrieval/internal/textfeat"
+)
+
+// example is one training text: an article's example question or title,
+// labelled with the article ID, so that every language version of an
+// article teaches the same label and a question in one language can find
+// an article in another.
+type example struct {
+	Text  string
+	Lang  string
+	Label int
+	Title bool // titles are always trained on and never held out in CV
+}
+
+// trainingSet returns the labels (article IDs, sorted) and examples of
+// articles.
+func trainingSet(articles []*supportbot.Article) ([]string, []example) {
+	idx := map[string]int{}
+	var labels []string
+	for _, a := range articles {
+		if _, ok := idx[a.ID]; !ok {
+			idx[a.ID] = 0
+			labels = append(labels, a.ID)
+		}
+	}
+	sort.Strings(labels)
+	for i, l := range labels {
+		idx[l] = i
+	}
+	var exs []example
+	for _, a := range articles {
+		exs = append(exs, example{Text: a.Title, Lang: a.Lang, Label: idx[a.ID], Title: true})
+		for _, q := range a.Questions {
+			exs = append(exs, example{Text: q, Lang: a.Lang, Label: idx[a.ID]})
+		}
+	}
+	return labels, exs
+}
+
+// rankerParams are the learned model's hyperparameters. The defaults were
+// chosen by 5-fold cross-validation on BANKING77's training questions
+// (never its test queries); see DESIGN notes in index.go.
+type rankerParams struct {
+	C         float64 // SVM regularisation
+	Epochs    int     // dual CD passes at most
+	MaxLabels int     // above this many articles, no SVM (kNN only)
+}
+
+// ranker is the learned part of retrieval: a one-vs-rest linear SVM over
+// tf-idf word 1-2-grams and char 2-5-grams of the example questions, and a
+// nearest-neighbour vote over the same vectors. The SVM generalises across
+// wording; kNN keeps rare phrasings that the SVM regularises away.
+type ranker struct {
+	NumLabels int
+	Vec       *vectorizer
+	Model     *sparseModel // nil when there are too many labels
+
+	// kNN postings, derived from the examples at build and load time.
+	post   [][]int32
+	pval   [][]float32
+	labels []int32
+}
+
+var vecOptions = textfeat.Options{WordNgrams: 2, CharMin: 2, CharMax: 5}
+
+// trainRanker fits a ranker on exs. Examples with Label < 0 are skipped.
+func trainRanker(exs []example, numLabels int, p rankerParams, train bool) *ranker {
+	texts := make([]string, 0, len(exs))
+	langs := make([]string, 0, len(exs))
+	for _, e := range exs {
+		texts = append(texts, e.Text)
+		langs = append(langs, e.Lang)
+	}
+	v := &vectorizer{Opts: vecOptions, BlockWeight: [textfeat.NumBlocks]float32{1, 1}}
+	v.fit(texts, langs, 1)
+	r := &ranker{NumLabels: numLabels, Vec: v}
+	xs := r.index(exs)
+	if train && numLabels >= 2 && numLabels <= p.MaxLabels {
+		ys := make([]int, len(exs))
+		for i, e := range exs {
+			ys[i] = e.Label
+		}
+		m := trainSVM(xs, ys, numLabels, len(v.IDF), p.C, p.Epochs, runtime.GOMAXPROCS(0))
+		r.Model = m.sparsify(1e-4)
+	}
+	return r
+}
+
+// index vectorises exs in parallel and builds the kNN postings.
+func (r *ranker) index(exs []example) []sparse {
+	xs := make([]sparse, len(exs))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(exs); i += workers {
+				xs[i] = r.Vec.transform(exs[i].Text, exs[i].Lang)
+			}
+		}()
+	}
+	wg.Wait()
+	r.post = make([][]int32, len(r.Vec.IDF))
+	r.pval = make([][]float32, len(r.Vec.IDF))
+	r.labels = make([]int32, len(exs))
+	for i, x := range xs {
+		r.labels[i] = int32(exs[i].Label)
+		for k, f := range x.idx {
+			r.post[f] = append(r.post[f], int32(i))
+			r.pval[f] = append(r.pval[f], x.val[k])
+		}
+	}
+	return xs
+}
+
+// signals returns, per label, the SVM score (nil without a model) and the
+// best cosine similarity to one of the label's examples.
+func (r *ranker) signals(text, lang string) (clf, knn []float32) {
+	x := r.Vec.transform(text, lang)
+	if r.Model != nil {
+		clf = make([]float32, r.NumLabels)
+		r.Model.scores(x, clf)
+	}
+	knn = make([]float32, r.NumLabels)
+	if len(r.labels) == 0 {
+		return clf, knn
+	}
+	sims := make([]float32, len(r.labels))
+	for k, f := range x.idx {
+		v := x.val[k]
+		pv := r.pval[f]
+		for j, d := range r.post[f] {
+			sims[d] += v * pv[j]
+		}
+	}
+	for i, s := range sims {
+		if l := r.labels[i]; s > knn[l] {
+			knn[l] = s
+		}
+	}
+	return clf, knn
+}
+
+// sigmoid is the logistic function.
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// topLabels returns the indexes of the n largest values of s.
+func topLabels(s []float32, n int) []int {
+	idx := make([]int, len(s))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		switch {
+		case s[a] > s[b]:
+			return -1
+		case s[a] < s[b]:
+			return 1
+		}
+		return 0
+	})
+	if len(idx) > n {
+		idx = idx[:n]
+	}
+	return idx
+}

@@ -1,0 +1,623 @@
+package retrieval
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/philippgille/chromem-go"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/knowledge"
+)
+
+// passage is a knowledge.Passage with what retrieval needs about it.
+type passage struct {
+	knowledge.Passage
+	ArticleID string
+	Lang      string
+	Hash      string
+	Vec       []float32 // nil until embedded with the current model
+}
+
+// storedRanker is the part of the ranker that is expensive to recompute
+// and so is kept in the snapshot: the vocabulary and the SVM weights. The
+// kNN postings are rebuilt from the articles at load.
+type storedRanker struct {
+	NumLabels int
+	Vec       *vectorizer
+	Model     *sparseModel
+}
+
+// tuning is what cross-validation learned.
+type tuning struct {
+	Fusion      fusion
+	Calibration calibration
+}
+
+// state is an immutable view of the index; Sync and Reload build a new one
+// and swap it in.
+type state struct {
+	articles  []*supportbot.Article // sorted by ID, then Lang
+	byKey     map[string]*supportbot.Article
+	byID      map[string][]*supportbot.Article
+	hashes    map[string]string // article key -> content hash
+	passages  []passage
+	byArticle map[string][]int     // article key -> passage indexes
+	vectors   map[string][]float32 // passage hash -> vector
+	langs     []string             // languages present
+
+	dense   *chromem.Collection
+	keyword bleve.Index
+
+	labels    []string // article IDs; ranker labels index this
+	labelIdx  map[string]int
+	ranker    *ranker
+	stored    *storedRanker
+	tuning    *tuning
+	trainHash string
+}
+
+// articleHash identifies an article's content; Sync compares it to tell
+// changed articles from unchanged ones.
+func articleHash(a *supportbot.Article) string {
+	h := sha256.New()
+	field := func(s string) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	field(a.ID)
+	field(a.Lang)
+	field(a.Title)
+	field(a.Category)
+	field(a.URL)
+	field(a.Body)
+	field(a.Updated.UTC().Format("2006-01-02T15:04:05Z"))
+	field(strconv.Itoa(len(a.Tags)))
+	for _, t := range a.Tags {
+		field(t)
+	}
+	field(strconv.Itoa(len(a.Questions)))
+	for _, q := range a.Questions {
+		field(q)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// passageHash identifies a passage's embedding input under a model.
+func passageHash(model string, p knowledge.Passage) string {
+	h := sha256.Sum256([]byte(model + "\x00" + p.Heading + "\x00" + p.Text))
+	return hex.EncodeToString(h[:16])
+}
+
+// embedText is what is embedded for a passage: the heading gives a short
+// section its topic.
+func embedText(p knowledge.Passage) string {
+	if p.Heading == "" {
+		return p.Text
+	}
+	return p.Heading + "\n" + p.Text
+}
+
+// trainingHash identifies the training data of the ranker: article IDs,
+// languages, titles and questions. Body edits do not retrain it.
+func trainingHash(arts []*supportbot.Article) string {
+	h := sha256.New()
+	for _, a := range arts {
+		fmt.Fprintf(h, "%q %q %q %d\n", a.ID, a.Lang, a.Title, len(a.Questions))
+		for _, q := range a.Questions {
+			fmt.Fprintf(h, "%q\n", q)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// batchEmbedder is implemented by embedders that embed many texts in one
+// request (embed.OpenAI).
+type batchEmbedder interface {
+	EmbedBatch(ctx context.Context, texts []string) ([][]float32, error)
+}
+
+// embedAll embeds passages, batched when the embedder can, with at most
+// cfg.EmbedConcurrency calls in flight, cancelling on the first error.
+func (ix *Index) embedAll(ctx context.Context, ps []knowledge.Passage, progress func(done, total int)) (map[string][]float32, error) {
+	out := make(map[string][]float32, len(ps))
+	if len(ps) == 0 {
+		if progress != nil {
+			progress(0, 0)
+		}
+		return out, nil
+	}
+	const batch = 64
+	var mu sync.Mutex
+	done := 0
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(ix.cfg.EmbedConcurrency)
+	for start := 0; start < len(ps); start += batch {
+		part := ps[start:min(start+batch, len(ps))]
+		g.Go(func() error {
+			texts := make([]string, len(part))
+			for i, p := range part {
+				texts[i] = embedText(p)
+			}
+			var vs [][]float32
+			if be, ok := ix.cfg.Embedder.(batchEmbedder); ok {
+				var err error
+				if vs, err = be.EmbedBatch(ctx, texts); err != nil {
+					return fmt.Errorf("embed passages: %w", err)
+				}
+			} else {
+				for _, t := range texts {
+					v, err := ix.cfg.Embedder.Embed(ctx, t)
+					if err != nil {
+						return fmt.Errorf("embed passages: %w", err)
+					}
+					vs = append(vs, v)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for i, p := range part {
+				out[passageHash(ix.model, p)] = vs[i]
+			}
+			done += len(part)
+			if progress != nil {
+				progress(done, len(ps))
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// build assembles a state from articles and the vectors of their
+// passages (by passage hash; missing ones are left unembedded). With a
+// stored ranker and tuning it reuses them, otherwise it trains.
+func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map[string][]float32, stored *storedRanker, tun *tuning) (*state, error) {
+	arts = slices.Clone(arts)
+	sort.Slice(arts, func(i, j int) bool {
+		if arts[i].ID != arts[j].ID {
+			return arts[i].ID < arts[j].ID
+		}
+		return arts[i].Lang < arts[j].Lang
+	})
+	s := &state{
+		articles:  arts,
+		byKey:     make(map[string]*supportbot.Article, len(arts)),
+		byID:      map[string][]*supportbot.Article{},
+		hashes:    make(map[string]string, len(arts)),
+		byArticle: make(map[string][]int, len(arts)),
+		vectors:   map[string][]float32{},
+		labelIdx:  map[string]int{},
+	}
+	langSeen := map[string]bool{}
+	for _, a := range arts {
+		s.byKey[a.Key()] = a
+		s.byID[a.ID] = append(s.byID[a.ID], a)
+		s.hashes[a.Key()] = articleHash(a)
+		if !langSeen[a.Lang] {
+			langSeen[a.Lang] = true
+			s.langs = append(s.langs, a.Lang)
+		}
+	}
+	sort.Strings(s.langs)
+
+	db := chromem.NewDB()
+	col, err := db.CreateCollection("passages", nil, chromem.EmbeddingFunc(ix.cfg.Embedder.Embed))
+	if err != nil {
+		return nil, fmt.Errorf("couldn't create collection: %w", err)
+	}
+	s.dense = col
+	for _, a := range arts {
+		for _, p := range knowledge.Chunk(a) {
+			h := passageHash(ix.model, p)
+			v := vecs[h]
+			if v != nil && !nonZero(v) {
+				v = nil // zero vectors cannot be normalised; they match nothing
+			}
+			i := len(s.passages)
+			s.passages = append(s.passages, passage{Passage: p, ArticleID: a.ID, Lang: a.Lang, Hash: h, Vec: v})
+			s.byArticle[a.Key()] = append(s.byArticle[a.Key()], i)
+			if v == nil {
+				continue
+			}
+			s.vectors[h] = v
+			err := col.AddDocument(ctx, chromem.Document{
+				ID:        strconv.Itoa(i),
+				Metadata:  map[string]string{"category": a.Category},
+				Embedding: v,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("couldn't add passage %s#%d: %w", a.Key(), p.Index, err)
+			}
+		}
+	}
+	if s.keyword, err = newKeywordIndex(arts); err != nil {
+		return nil, err
+	}
+
+	labels, exs := trainingSet(arts)
+	s.labels = labels
+	for i, l := range labels {
+		s.labelIdx[l] = i
+	}
+	s.trainHash = trainingHash(arts)
+	params := rankerParams{C: ix.cfg.C, Epochs: 10, MaxLabels: ix.cfg.MaxClassifierLabels}
+	switch {
+	case len(exs) == 0:
+		s.tuning = &tuning{Fusion: defaultFusion, Calibration: defaultCalibration}
+	case stored != nil && stored.NumLabels == len(labels) && tun != nil:
+		s.ranker = &ranker{NumLabels: stored.NumLabels, Vec: stored.Vec, Model: stored.Model}
+		s.ranker.index(exs)
+		s.stored, s.tuning = stored, tun
+	default:
+		t, err := s.crossValidate(ctx, ix, exs, params)
+		if err != nil {
+			s.keyword.Close()
+			return nil, err
+		}
+		s.tuning = t
+		s.ranker = trainRanker(exs, len(labels), params, true)
+		s.stored = &storedRanker{NumLabels: len(labels), Vec: s.ranker.Vec, Model: s.ranker.Model}
+	}
+	return s, nil
+}
+
+func nonZero(v []float32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// request is one retrieval request after defaults.
+type request struct {
+	text, lang, category string
+	vec                  []float32 // the text's embedding; nil when empty
+}
+
+// contentSignals are the signals that do not depend on the learned ranker:
+// dense passage similarity and BM25, per label, for labels that pass the
+// category filter.
+func (s *state) contentSignals(ctx context.Context, q request, n int) (dense, bm25 map[int]float32, err error) {
+	dense, bm25 = map[int]float32{}, map[int]float32{}
+	if q.vec != nil && s.dense.Count() > 0 {
+		var where map[string]string
+		if q.category != "" {
+			where = map[string]string{"category": q.category}
+		}
+		res, err := s.dense.QueryEmbedding(ctx, q.vec, min(n*3, s.dense.Count()), where, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("query passages: %w", err)
+		}
+		for _, r := range res {
+			i, _ := strconv.Atoi(r.ID)
+			l := s.labelIdx[s.passages[i].ArticleID]
+			if v, ok := dense[l]; !ok || r.Similarity > v {
+				dense[l] = r.Similarity
+			}
+		}
+	}
+	if len(s.articles) > 0 {
+		req := bleve.NewSearchRequestOptions(s.keywordQuery(q.text, "", q.category, []string{"title", "tags", "body"}), n, 0, false)
+		req.Fields = []string{"id"}
+		res, err := s.keyword.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, nil, fmt.Errorf("keyword search: %w", err)
+		}
+		var top float64
+		for _, h := range res.Hits {
+			id := strings.SplitN(h.ID, "@", 2)[0]
+			l, ok := s.labelIdx[id]
+			if !ok {
+				continue
+			}
+			top = max(top, h.Score)
+			if v := float32(h.Score / top); v > bm25[l] {
+				bm25[l] = v
+			}
+		}
+	}
+	return dense, bm25, nil
+}
+
+// keywordQuery restricts keywordQuery to the languages in the index:
+// analysing the text with an analyzer for a language no article is in
+// only costs time.
+func (s *state) keywordQuery(text, lang, category string, fields []string) query.Query {
+	return keywordQuery(text, lang, category, fields, s.langs)
+}
+
+// allowed reports whether an article ID passes the category filter.
+func (s *state) allowed(id, category string) bool {
+	if category == "" {
+		return true
+	}
+	for _, a := range s.byID[id] {
+		if a.Category == category {
+			return true
+		}
+	}
+	return false
+}
+
+// candidates gathers each signal's best articles and fills in all four
+// signals for each of them.
+func (s *state) candidates(ctx context.Context, r *ranker, q request, n int, exclude func(label int) bool) ([]candidate, error) {
+	dense, bm25, err := s.contentSignals(ctx, q, n)
+	if err != nil {
+		return nil, err
+	}
+	return s.merge(r, q, n, dense, bm25, exclude), nil
+}
+
+func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, exclude func(label int) bool) []candidate {
+	var clf, knn []float32
+	if r != nil {
+		clf, knn = r.signals(q.text, q.lang)
+	}
+	pool := map[int]bool{}
+	add := func(l int) {
+		if exclude != nil && exclude(l) {
+			return
+		}
+		if q.category != "" && !s.allowed(s.labels[l], q.category) {
+			return
+		}
+		pool[l] = true
+	}
+	if clf != nil {
+		for _, l := range topLabels(clf, n) {
+			add(l)
+		}
+	}
+	if knn != nil {
+		for _, l := range topLabels(knn, n) {
+			if knn[l] > 0 {
+				add(l)
+			}
+		}
+	}
+	for l := range dense {
+		add(l)
+	}
+	for l := range bm25 {
+		add(l)
+	}
+	out := make([]candidate, 0, len(pool))
+	for l := range pool {
+		c := candidate{Label: l}
+		if clf != nil {
+			c.Sig[sigClf] = clf[l]
+		}
+		if knn != nil {
+			c.Sig[sigKNN] = knn[l]
+		}
+		c.Sig[sigDense] = dense[l]
+		c.Sig[sigBM25] = bm25[l]
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b candidate) int { return a.Label - b.Label })
+	return out
+}
+
+// crossValidate fits the fusion weights and the calibration on the
+// example questions: k folds of the questions, and in each fold one k-th
+// of the articles is held out entirely, so that their questions play
+// questions no article answers and must get a low confidence.
+func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p rankerParams) (*tuning, error) {
+	folds := ix.cfg.Folds
+	numLabels := len(s.labels)
+	var qidx []int // examples that are questions
+	for i, e := range exs {
+		if !e.Title {
+			qidx = append(qidx, i)
+		}
+	}
+	if folds < 2 || len(qidx) < 2*folds || numLabels < 2 {
+		return &tuning{Fusion: defaultFusion, Calibration: defaultCalibration}, nil
+	}
+	// Stratified fold of each question: its rank within its label.
+	fold := make([]int, len(exs))
+	perLabel := make([]int, numLabels)
+	for _, i := range qidx {
+		fold[i] = perLabel[exs[i].Label] % folds
+		perLabel[exs[i].Label]++
+	}
+	// Held-out articles: spread labels over folds by a hash of the ID so
+	// that the choice does not follow alphabetical order.
+	unknownFold := make([]int, numLabels)
+	for l, id := range s.labels {
+		h := sha256.Sum256([]byte(id))
+		unknownFold[l] = int(binary.LittleEndian.Uint32(h[:4]) % uint32(folds))
+	}
+	simulateUnknown := numLabels >= 2*folds
+
+	// Content signals do not depend on the fold: compute them once.
+	n := ix.cfg.Candidates
+	type content struct{ dense, bm25 map[int]float32 }
+	cs := make([]content, len(qidx))
+	qs := make([]request, len(qidx))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for j, i := range qidx {
+		g.Go(func() error {
+			q := request{text: exs[i].Text, lang: exs[i].Lang}
+			v, err := ix.cfg.Embedder.Embed(gctx, q.text)
+			if err != nil {
+				return fmt.Errorf("embed question: %w", err)
+			}
+			if nonZero(v) {
+				q.vec = v
+			}
+			d, b, err := s.contentSignals(gctx, q, n)
+			if err != nil {
+				return err
+			}
+			qs[j], cs[j] = q, content{d, b}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	var cv []cvQuery
+	for f := 0; f < folds; f++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		unknown := func(l int) bool { return simulateUnknown && unknownFold[l] == f }
+		var train []example
+		for i, e := range exs {
+			if unknown(e.Label) || (!e.Title && fold[i] == f) {
+				continue
+			}
+			train = append(train, e)
+		}
+		r := trainRanker(train, numLabels, p, true)
+		for j, i := range qidx {
+			if fold[i] != f {
+				continue
+			}
+			gold := exs[i].Label
+			if unknown(gold) {
+				gold = -1
+			}
+			cands := s.merge(r, qs[j], n, cs[j].dense, cs[j].bm25, unknown)
+			cv = append(cv, cvQuery{Gold: gold, Cands: cands})
+		}
+	}
+	fu := tuneFusion(cv, numLabels <= p.MaxLabels)
+	var xs [][numConfFeatures]float64
+	var ys []bool
+	for _, q := range cv {
+		r := fu.rank(q.Cands)
+		xs = append(xs, confFeatures(r))
+		ys = append(ys, len(r) > 0 && r[0].Label == q.Gold)
+	}
+	return &tuning{Fusion: fu, Calibration: fitCalibration(xs, ys)}, nil
+}
+
+// Retrieve ranks articles for q: each Hit is one article, in q.Lang when
+// the article has that language (else English, else any), with its best
+// passage. Confidence is the calibrated probability that Hits[0] is
+// right. It returns an empty Result for an empty query or index, and
+// EUNAVAILABLE when a remote embedder is down.
+func (ix *Index) Retrieve(ctx context.Context, q supportbot.Query) (supportbot.Result, error) {
+	s := ix.current()
+	text := strings.TrimSpace(q.Text)
+	if text == "" || len(s.articles) == 0 {
+		return supportbot.Result{}, nil
+	}
+	k := q.K
+	if k <= 0 {
+		k = 5
+	}
+	qq := request{text: text, lang: q.Lang, category: q.Category}
+	if s.dense.Count() > 0 {
+		v, err := ix.cfg.Embedder.Embed(ctx, text)
+		if err != nil {
+			return supportbot.Result{}, fmt.Errorf("embed query: %w", err)
+		}
+		if nonZero(v) {
+			qq.vec = v
+		}
+	}
+	cands, err := s.candidates(ctx, s.ranker, qq, max(ix.cfg.Candidates, k), nil)
+	if err != nil {
+		return supportbot.Result{}, err
+	}
+	ranked := s.tuning.Fusion.rank(cands)
+	var res supportbot.Result
+	if len(ranked) == 0 {
+		return res, nil
+	}
+	res.Confidence = s.tuning.Calibration.confidence(confFeatures(ranked))
+	for _, c := range ranked {
+		if len(res.Hits) == k {
+			break
+		}
+		a := s.version(s.labels[c.Label], q.Lang, q.Category)
+		if a == nil {
+			continue
+		}
+		h := supportbot.Hit{ArticleID: a.ID, Lang: a.Lang, Title: a.Title, Category: a.Category,
+			URL: a.URL, Score: c.Score}
+		if p := s.bestPassage(a, qq.vec); p != nil {
+			h.Heading, h.Passage = p.Heading, p.Text
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	return res, nil
+}
+
+// version picks the language version of an article to show: lang, else
+// English, else the first; only versions in category when it is set.
+func (s *state) version(id, lang, category string) *supportbot.Article {
+	var en, first *supportbot.Article
+	for _, a := range s.byID[id] {
+		if category != "" && a.Category != category {
+			continue
+		}
+		switch {
+		case a.Lang == lang:
+			return a
+		case a.Lang == supportbot.DefaultLang:
+			en = a
+		}
+		if first == nil {
+			first = a
+		}
+	}
+	if en != nil {
+		return en
+	}
+	return first
+}
+
+// bestPassage returns the passage of a most similar to the query vector,
+// or the first passage when there is no vector to compare.
+func (s *state) bestPassage(a *supportbot.Article, vec []float32) *passage {
+	idx := s.byArticle[a.Key()]
+	if len(idx) == 0 {
+		return nil
+	}
+	best, bestSim := idx[0], float32(math.Inf(-1))
+	if vec == nil {
+		return &s.passages[best]
+	}
+	for _, i := range idx {
+		v := s.passages[i].Vec
+		if v == nil || len(v) != len(vec) {
+			continue
+		}
+		var sim float32
+		for j := range v {
+			sim += v[j] * vec[j]
+		}
+		if sim > bestSim {
+			best, bestSim = i, sim
+		}
+	}
+	return &s.passages[best]
+}

@@ -25,14 +25,17 @@ import (
 const ChannelName = "webchat"
 
 // Library is the help center's content: the same articles the bot answers
-// from. *retrieval.Index satisfies it through a small adapter in
-// cmd/supportbot, which also converts its search hits.
+// from (*retrieval.Index). When it also implements Searcher the site's
+// search uses it; otherwise KeywordSearch.
 type Library interface {
 	// Articles returns every article in every language.
 	Articles() []*supportbot.Article
 	// Article returns one language version of an article.
 	Article(id, lang string) (*supportbot.Article, bool)
-	// Search finds articles by keywords, best first.
+}
+
+// Searcher finds help-center articles by keywords, best first.
+type Searcher interface {
 	Search(ctx context.Context, text, lang string, limit int) ([]SearchHit, error)
 }
 

@@ -171,7 +171,13 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		v := &searchView{Query: q}
 		if q != "" {
 			p.Title = T(lang, "results_for", "q", q)
-			hits, err := s.lib.Search(r.Context(), q, lang, 20)
+			var hits []SearchHit
+			var err error
+			if se, ok := s.lib.(Searcher); ok {
+				hits, err = se.Search(r.Context(), q, lang, 20)
+			} else {
+				hits = KeywordSearch(arts, q, lang, 20)
+			}
 			if err != nil {
 				s.log.WithError(err).WithField("lang", lang).Warn("help center search failed")
 				v.Err = T(lang, "error_generic")

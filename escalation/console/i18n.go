@@ -1,0 +1,135 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/supportbot/supportbot"
+)
+
+// uiLangs are the languages the console's own strings are translated to.
+// A string missing in a language falls back to English.
+var uiLangs = []string{"en", "zh-Hans"}
+
+// messages are the console's UI strings by language and key. Keys with a
+// prefix (status_, priority_, role_, kind_, delivery_, action_) are looked
+// up from data.
+var messages = map[string]map[string]string{
+	"en": {
+		"console": "Agent console", "queue": "Queue", "admin": "Admin", "language": "Language", "logout": "Log out",
+		"login": "Log in", "login_title": "Log in to the agent console", "email": "Email", "password": "Password",
+		"login_failed": "Wrong email or password.", "login_limited": "Too many attempts. Wait a minute and try again.",
+		"role_agent": "agent", "role_admin": "admin", "role": "Role",
+		"status": "Status", "status_active": "Active (not solved)", "all": "All", "priority": "Priority",
+		"channel": "Channel", "assignee": "Assignee", "anyone": "Anyone", "unassigned": "Unassigned",
+		"sla_breached": "SLA breached", "search": "Search", "filter": "Filter", "subject": "Subject", "user": "User",
+		"next_due": "Next due", "updated": "Updated", "no_tickets": "No tickets match.",
+		"status_new": "New", "status_open": "Open", "status_pending": "Pending", "status_on_hold": "On hold",
+		"status_solved": "Solved", "status_closed": "Closed",
+		"priority_low": "Low", "priority_normal": "Normal", "priority_high": "High", "priority_urgent": "Urgent",
+		"csat": "CSAT", "account": "Account", "not_linked": "not linked", "reason": "Reason", "created": "Created",
+		"first_response_due": "First response due", "resolution_due": "Resolution due", "answered": "answered",
+		"solved_at": "solved", "conversation": "Conversation",
+		"kind_user": "user", "kind_bot": "bot", "kind_agent": "agent reply", "kind_note": "internal note", "kind_system": "notice",
+		"delivery_pending": "sending…", "delivery_delivered": "delivered", "delivery_failed": "not delivered",
+		"retry": "Retry", "canned_replies": "Canned replies", "draft_ai": "Draft with AI",
+		"public_reply": "Public reply to the user", "submit_as": "and set status", "keep_status": "keep status",
+		"send_reply": "Send reply", "internal_note": "Internal note (only agents see it)", "add_note": "Add note",
+		"save": "Save", "tags": "Tags", "account_actions": "Account actions",
+		"account_actions_help": "Sent to the exchange's account service, signed, and written to the audit trail. Only agents can undo a freeze.",
+		"confirm_action":       "Run this action on the user's account?", "new_address": "New withdrawal address (if changing it)",
+		"run_action": "Run", "other_tickets": "The user's other tickets", "none": "None",
+		"suggested_articles": "Suggested articles", "insert_link": "Insert link", "audit_trail": "Audit trail",
+		"action_freeze_account": "Freeze account", "action_unfreeze_account": "Unfreeze account",
+		"action_remove_2fa": "Remove 2FA", "action_change_withdrawal_address": "Change withdrawal address",
+		"agents": "Agents", "name": "Name", "active": "Active", "activate": "Activate", "deactivate": "Deactivate",
+		"new_password": "New password", "set_password": "Set password", "add_agent": "Add agent",
+		"sla_targets": "SLA targets", "first_response": "First response", "resolution": "Resolution",
+		"duration_help": "Durations like 15m, 4h or 72h. They apply to new tickets and to tickets whose priority changes.",
+		"delete":        "Delete", "title": "Title", "text": "Text", "add_macro": "Add canned reply",
+		"due_in": "in %s", "overdue": "%s overdue", "done": "—",
+		"flash_replied": "Reply queued for delivery.", "flash_noted": "Note added.", "flash_saved": "Saved.",
+		"flash_action": "Action sent: %s.",
+	},
+	"zh-Hans": {
+		"console": "客服工作台", "queue": "工单队列", "admin": "管理", "language": "语言", "logout": "退出登录",
+		"login": "登录", "login_title": "登录客服工作台", "email": "邮箱", "password": "密码",
+		"login_failed": "邮箱或密码错误。", "login_limited": "尝试次数过多，请一分钟后再试。",
+		"role_agent": "客服", "role_admin": "管理员", "role": "角色",
+		"status": "状态", "status_active": "未解决", "all": "全部", "priority": "优先级",
+		"channel": "渠道", "assignee": "处理人", "anyone": "任何人", "unassigned": "未分配",
+		"sla_breached": "已超出 SLA", "search": "搜索", "filter": "筛选", "subject": "主题", "user": "用户",
+		"next_due": "下一个截止时间", "updated": "更新时间", "no_tickets": "没有符合条件的工单。",
+		"status_new": "新建", "status_open": "处理中", "status_pending": "待用户回复", "status_on_hold": "暂挂",
+		"status_solved": "已解决", "status_closed": "已关闭",
+		"priority_low": "低", "priority_normal": "普通", "priority_high": "高", "priority_urgent": "紧急",
+		"csat": "满意度", "account": "账户", "not_linked": "未绑定", "reason": "原因", "created": "创建时间",
+		"first_response_due": "首次响应截止", "resolution_due": "解决截止", "answered": "已响应",
+		"solved_at": "已解决", "conversation": "对话",
+		"kind_user": "用户", "kind_bot": "机器人", "kind_agent": "客服回复", "kind_note": "内部备注", "kind_system": "通知",
+		"delivery_pending": "发送中…", "delivery_delivered": "已送达", "delivery_failed": "未送达",
+		"retry": "重试", "canned_replies": "快捷回复", "draft_ai": "AI 起草",
+		"public_reply": "公开回复用户", "submit_as": "同时将状态设为", "keep_status": "保持状态",
+		"send_reply": "发送回复", "internal_note": "内部备注（仅客服可见）", "add_note": "添加备注",
+		"save": "保存", "tags": "标签", "account_actions": "账户操作",
+		"account_actions_help": "操作将签名发送到交易所账户服务，并记入审计日志。只有客服可以解除冻结。",
+		"confirm_action":       "确定对该用户的账户执行此操作吗？", "new_address": "新的提现地址（如需更改）",
+		"run_action": "执行", "other_tickets": "该用户的其他工单", "none": "无",
+		"suggested_articles": "推荐文章", "insert_link": "插入链接", "audit_trail": "审计日志",
+		"action_freeze_account": "冻结账户", "action_unfreeze_account": "解除冻结",
+		"action_remove_2fa": "移除双重验证", "action_change_withdrawal_address": "更改提现地址",
+		"agents": "客服人员", "name": "姓名", "active": "启用", "activate": "启用", "deactivate": "停用",
+		"new_password": "新密码", "set_password": "设置密码", "add_agent": "添加客服",
+		"sla_targets": "SLA 目标", "first_response": "首次响应", "resolution": "解决",
+		"duration_help": "时长格式如 15m、4h 或 72h。适用于新工单及优先级变更的工单。",
+		"delete":        "删除", "title": "标题", "text": "内容", "add_macro": "添加快捷回复",
+		"due_in": "%s 后", "overdue": "已超时 %s", "done": "—",
+		"flash_replied": "回复已加入发送队列。", "flash_noted": "备注已添加。", "flash_saved": "已保存。",
+		"flash_action": "操作已发送：%s。",
+	},
+}
+
+// tr returns the string for key in lang, formatted with args.
+func tr(lang, key string, args ...any) string {
+	s, ok := messages[lang][key]
+	if !ok {
+		if s, ok = messages["en"][key]; !ok {
+			s = key
+		}
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// pickLang chooses the console language: the sb_lang cookie, then the
+// browser's Accept-Language, then English.
+func pickLang(r *http.Request) string {
+	if ck, err := r.Cookie("sb_lang"); err == nil {
+		if l := supportbot.NormalizeLang(ck.Value); l != "" {
+			return l
+		}
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if l := supportbot.NormalizeLang(tag); l != "" {
+			for _, u := range uiLangs {
+				if u == l {
+					return l
+				}
+			}
+		}
+	}
+	return "en"
+}
+
+// setLang stores the chosen language in a cookie and goes back.
+func (c *Console) setLang(w http.ResponseWriter, r *http.Request) {
+	if l := supportbot.NormalizeLang(r.URL.Query().Get("l")); l != "" {
+		http.SetCookie(w, &http.Cookie{Name: "sb_lang", Value: l, Path: Prefix, MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: c.secure(r), SameSite: http.SameSiteLaxMode})
+	}
+	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+}

@@ -94,6 +94,7 @@ type Index struct {
 	// snapshot file identity when loaded or written, to notice changes
 	snapMod  time.Time
 	snapSize int64
+	closed   bool
 }
 
 // modeler is implemented by embedders that can name their model; vectors
@@ -123,14 +124,15 @@ func Open(cfg Config) (*Index, error) {
 	return ix, nil
 }
 
-// Close releases the keyword index.
+// Close releases the keyword index. Closing twice is a no-op.
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.state != nil && ix.state.keyword != nil {
-		return ix.state.keyword.Close()
+	if ix.closed || ix.state == nil || ix.state.keyword == nil {
+		return nil
 	}
-	return nil
+	ix.closed = true
+	return ix.state.keyword.Close()
 }
 
 func (ix *Index) current() *state {

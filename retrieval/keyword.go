@@ -45,9 +45,9 @@ func fieldLang(lang string) string { return strings.ReplaceAll(strings.ToLower(l
 func keywordDoc(a *supportbot.Article) map[string]any {
 	l := fieldLang(a.Lang)
 	return map[string]any{
-		"id":       a.ID,
-		"lang":     a.Lang,
-		"category": a.Category,
+		"id":         a.ID,
+		"lang":       a.Lang,
+		"category":   a.Category,
 		"title_" + l: a.Title,
 		"tags_" + l:  strings.Join(a.Tags, " "),
 		"body_" + l:  a.Body,

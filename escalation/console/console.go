@@ -115,7 +115,6 @@ func (c *Console) routes() {
 	page("POST "+Prefix+"/tickets/{id}/action", c.actionForm)
 	page("POST "+Prefix+"/deliveries/{id}/retry", c.retryForm)
 	page("GET "+Prefix+"/attachments/{id}", c.attachment)
-	page("GET "+Prefix+"/events", c.events)
 	page("GET "+Prefix+"/admin", c.adminPage)
 	page("POST "+Prefix+"/admin/agents", c.addAgentForm)
 	page("POST "+Prefix+"/admin/agents/{id}/active", c.agentActiveForm)
@@ -128,6 +127,7 @@ func (c *Console) routes() {
 	api := func(pattern string, h func(http.ResponseWriter, *http.Request, *escalation.Session)) {
 		m.HandleFunc(pattern, c.authAPI(h))
 	}
+	api("GET "+Prefix+"/events", c.events)
 	api("GET "+Prefix+"/api/me", c.apiMe)
 	api("GET "+Prefix+"/api/tickets", c.apiTickets)
 	api("GET "+Prefix+"/api/tickets/{id}", c.apiTicket)

@@ -32,7 +32,7 @@ type base struct {
 type flash struct{ Kind, Text string }
 
 // AgentName returns an agent's name by id ("" for unassigned).
-func (b *base) AgentName(id string) string {
+func (b base) AgentName(id string) string {
 	if id == "" {
 		return tr(b.Lang, "unassigned")
 	}
@@ -43,7 +43,7 @@ func (b *base) AgentName(id string) string {
 }
 
 // Due describes a ticket's next SLA deadline relative to now.
-func (b *base) Due(t *supportbot.Ticket) string {
+func (b base) Due(t *supportbot.Ticket) string {
 	next := escalation.NextDue(t)
 	if next.IsZero() {
 		return tr(b.Lang, "done")
@@ -56,7 +56,7 @@ func (b *base) Due(t *supportbot.Ticket) string {
 }
 
 // Breached reports whether an open ticket is past an SLA target.
-func (b *base) Breached(t *supportbot.Ticket) bool { return escalation.Breached(t, b.Now) }
+func (b base) Breached(t *supportbot.Ticket) bool { return escalation.Breached(t, b.Now) }
 
 // span formats a duration for people: "45m", "3h 10m", "2d 4h".
 func span(d time.Duration) string {

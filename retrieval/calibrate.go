@@ -126,10 +126,11 @@ func (f fusion) objective(qs []cvQuery) float64 {
 }
 
 // confFeatures describe how sure a ranking is: the top fused score, its
-// margin over the second, and the top article's raw classifier and kNN
+// margin over the second, the top article's raw classifier and kNN
 // signals (an unknown intent tends to have a low kNN similarity even when
-// the classifier, forced to choose, is confident).
-const numConfFeatures = 4
+// the classifier, forced to choose, is confident), and the classifier's
+// and kNN's own margins between their best and second-best articles.
+const numConfFeatures = 6
 
 func confFeatures(r []scored) [numConfFeatures]float64 {
 	var x [numConfFeatures]float64
@@ -144,6 +145,19 @@ func confFeatures(r []scored) [numConfFeatures]float64 {
 	}
 	x[2] = float64(r[0].Sig[sigClf])
 	x[3] = float64(r[0].Sig[sigKNN])
+	for k, sig := range []int{sigClf, sigKNN} {
+		var a, b float32 = -1e9, -1e9
+		for _, c := range r {
+			if v := c.Sig[sig]; v > a {
+				a, b = v, a
+			} else if v > b {
+				b = v
+			}
+		}
+		if b > -1e9 {
+			x[4+k] = float64(a - b)
+		}
+	}
 	return x
 }
 
@@ -161,8 +175,8 @@ type calibration struct {
 // defaultCalibration is used before there is data to fit one: it maps the
 // top fused score through a sigmoid centred on a middling score.
 var defaultCalibration = calibration{
-	Scale: [numConfFeatures]float64{1, 1, 1, 1},
-	W:     [numConfFeatures]float64{6, 0, 0, 0}, B: -3, Threshold: 0.5,
+	Scale: [numConfFeatures]float64{1, 1, 1, 1, 1, 1},
+	W:     [numConfFeatures]float64{6}, B: -3, Threshold: 0.5,
 }
 
 func (c *calibration) confidence(x [numConfFeatures]float64) float64 {

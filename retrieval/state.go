@@ -301,25 +301,12 @@ type request struct {
 func (s *state) contentSignals(ctx context.Context, q request, n int) (dense, bm25 map[int]float32, err error) {
 	dense, bm25 = map[int]float32{}, map[int]float32{}
 	if q.vec != nil && s.dense.Count() > 0 {
-		var where map[string]string
-		if q.category != "" {
-			where = map[string]string{"category": q.category}
-		}
-		res, err := s.dense.QueryEmbedding(ctx, q.vec, min(n*3, s.dense.Count()), where, nil)
-		if err != nil {
-			return nil, nil, fmt.Errorf("query passages: %w", err)
-		}
-		for _, r := range res {
-			i, _ := strconv.Atoi(r.ID)
-			l := s.labelIdx[s.passages[i].ArticleID]
-			if v, ok := dense[l]; !ok || r.Similarity > v {
-				dense[l] = r.Similarity
-			}
+		if err := s.denseSignals(ctx, q, n, dense); err != nil {
+			return nil, nil, err
 		}
 	}
 	if len(s.articles) > 0 {
 		req := bleve.NewSearchRequestOptions(s.keywordQuery(q.text, "", q.category, []string{"title", "tags", "body"}), n, 0, false)
-		req.Fields = []string{"id"}
 		res, err := s.keyword.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, nil, fmt.Errorf("keyword search: %w", err)
@@ -338,6 +325,77 @@ func (s *state) contentSignals(ctx context.Context, q request, n int) (dense, bm
 		}
 	}
 	return dense, bm25, nil
+}
+
+// parallelDenseMin is the passage count from which dense search goes
+// through chromem's parallel exhaustive search. Below it one goroutine
+// scans the vectors directly: chromem starts a goroutine per CPU and per
+// filter pass for every query, which on a loaded 2-core machine costs
+// more in scheduling (hundreds of microseconds) than scanning 10,000
+// 512-dim vectors takes.
+const parallelDenseMin = 20_000
+
+// denseSignals fills dense with each label's best passage similarity among
+// the top 3n passages.
+func (s *state) denseSignals(ctx context.Context, q request, n int, dense map[int]float32) error {
+	if s.dense.Count() >= parallelDenseMin {
+		var where map[string]string
+		if q.category != "" {
+			where = map[string]string{"category": q.category}
+		}
+		res, err := s.dense.QueryEmbedding(ctx, q.vec, min(n*3, s.dense.Count()), where, nil)
+		if err != nil {
+			return fmt.Errorf("query passages: %w", err)
+		}
+		for _, r := range res {
+			i, _ := strconv.Atoi(r.ID)
+			l := s.labelIdx[s.passages[i].ArticleID]
+			if v, ok := dense[l]; !ok || r.Similarity > v {
+				dense[l] = r.Similarity
+			}
+		}
+		return nil
+	}
+	// Best similarity per label directly; then keep the top n labels.
+	best := map[int]float32{}
+	for i := range s.passages {
+		p := &s.passages[i]
+		if p.Vec == nil || len(p.Vec) != len(q.vec) {
+			continue
+		}
+		if q.category != "" && s.byKey[p.ArticleID+"@"+p.Lang].Category != q.category {
+			continue
+		}
+		var sim float32
+		for j, x := range p.Vec {
+			sim += x * q.vec[j]
+		}
+		l := s.labelIdx[p.ArticleID]
+		if v, ok := best[l]; !ok || sim > v {
+			best[l] = sim
+		}
+	}
+	type ls struct {
+		l int
+		s float32
+	}
+	all := make([]ls, 0, len(best))
+	for l, v := range best {
+		all = append(all, ls{l, v})
+	}
+	slices.SortFunc(all, func(a, b ls) int {
+		switch {
+		case a.s > b.s:
+			return -1
+		case a.s < b.s:
+			return 1
+		}
+		return a.l - b.l
+	})
+	for _, x := range all[:min(len(all), n)] {
+		dense[x.l] = x.s
+	}
+	return nil
 }
 
 // keywordQuery restricts keywordQuery to the languages in the index:
@@ -420,6 +478,9 @@ func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, 
 	return out
 }
 
+// maxCVQuestions bounds the questions evaluated in cross-validation.
+const maxCVQuestions = 6000
+
 // crossValidate fits the fusion weights and the calibration on the
 // example questions: k folds of the questions, and in each fold one k-th
 // of the articles is held out entirely, so that their questions play
@@ -432,6 +493,14 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 		if !e.Title {
 			qidx = append(qidx, i)
 		}
+	}
+	// Evaluate at most maxCVQuestions of them (every k-th): enough to fit
+	// a handful of weights, and it bounds the cost for large help
+	// centers, where each evaluation scans all passages.
+	step := max(1, (len(qidx)+maxCVQuestions-1)/maxCVQuestions)
+	var evalIdx []int
+	for j := 0; j < len(qidx); j += step {
+		evalIdx = append(evalIdx, qidx[j])
 	}
 	if folds < 2 || len(qidx) < 2*folds || numLabels < 2 {
 		return &tuning{Fusion: defaultFusion, Calibration: defaultCalibration}, nil
@@ -455,11 +524,11 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	// Content signals do not depend on the fold: compute them once.
 	n := ix.cfg.Candidates
 	type content struct{ dense, bm25 map[int]float32 }
-	cs := make([]content, len(qidx))
-	qs := make([]request, len(qidx))
+	cs := make([]content, len(evalIdx))
+	qs := make([]request, len(evalIdx))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for j, i := range qidx {
+	for j, i := range evalIdx {
 		g.Go(func() error {
 			q := request{text: exs[i].Text, lang: exs[i].Lang}
 			v, err := ix.cfg.Embedder.Embed(gctx, q.text)
@@ -495,7 +564,7 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 			train = append(train, e)
 		}
 		r := trainRanker(train, numLabels, p, true)
-		for j, i := range qidx {
+		for j, i := range evalIdx {
 			if fold[i] != f {
 				continue
 			}

@@ -1,0 +1,100 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/supportbot/supportbot"
+)
+
+// benchVocab is a small banking/exchange vocabulary for synthetic articles.
+var benchVocab = strings.Fields(`account card transfer payment withdrawal deposit fee limit verify identity
+password reset login locked code phone email bank balance pending refund charge currency exchange rate
+crypto wallet address network blockchain confirm cancel dispute statement top up cash atm pin
+freeze unfreeze security device session api key order trade market spot futures margin loan interest
+tax report document passport selfie address proof delay support ticket agent hours weekend holiday`)
+
+// syntheticArticles makes articles with 5 passages each and 2 example
+// questions, deterministically from seed.
+func syntheticArticles(nArticles int, seed uint64) []*supportbot.Article {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	words := func(n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(benchVocab[rng.IntN(len(benchVocab))])
+		}
+		return b.String()
+	}
+	cats := []string{"account", "wallet", "trading", "security"}
+	arts := make([]*supportbot.Article, nArticles)
+	for i := range arts {
+		var body strings.Builder
+		body.WriteString(words(40))
+		for s := 1; s < 5; s++ {
+			fmt.Fprintf(&body, "\n\n## %s\n\n%s", words(3), words(50))
+		}
+		arts[i] = &supportbot.Article{
+			ID: fmt.Sprintf("a%06d", i), Lang: "en", Category: cats[i%len(cats)],
+			Title: words(5), Body: body.String(),
+			Questions: []string{words(8) + "?", words(6) + "?"},
+		}
+	}
+	return arts
+}
+
+// BenchmarkRetrieve measures Retrieve latency at 1k, 10k and 100k passages
+// (5 per article), and reports the Sync time and the Go heap after Sync.
+//
+//	go test ./retrieval/ -run '^$' -bench BenchmarkRetrieve -benchtime 200x
+func BenchmarkRetrieve(b *testing.B) {
+	for _, chunks := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("chunks=%d", chunks), func(b *testing.B) {
+			if chunks > 10_000 && testing.Short() {
+				b.Skip("100k passages skipped in -short mode")
+			}
+			arts := syntheticArticles(chunks/5, 42)
+			ctx := context.Background()
+			runtime.GC()
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			ix, err := Open(Config{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			if _, err := ix.Sync(ctx, arts, nil); err != nil {
+				b.Fatal(err)
+			}
+			syncTime := time.Since(start)
+			runtime.GC()
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			if _, n := ix.Len(); n != chunks {
+				b.Fatalf("%d passages, want %d", n, chunks)
+			}
+			queries := make([]string, 64)
+			for i := range queries {
+				queries[i] = arts[(i*7919)%len(arts)].Questions[0]
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := ix.Retrieve(ctx, supportbot.Query{Text: queries[i%len(queries)], Lang: "en"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(syncTime.Seconds(), "sync-s")
+			b.ReportMetric(float64(after.HeapAlloc-min(before.HeapAlloc, after.HeapAlloc))/(1<<20), "heap-MiB")
+		})
+	}
+}

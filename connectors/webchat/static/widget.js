@@ -134,6 +134,8 @@
       close: 'M6 6l12 12M18 6L6 18',
       send: 'M3 20l18-8L3 4v6l12 2-12 2z',
       clip: 'M16 6l-8 8a2.5 2.5 0 0 0 3.5 3.5l8-8a4.5 4.5 0 0 0-6.4-6.4l-8 8a6.5 6.5 0 0 0 9.2 9.2l6-6',
+      up: 'M7 10v11H3V10zM7 10l4-8a2.5 2.5 0 0 1 3 3l-1 4h6a2 2 0 0 1 2 2.3l-1.4 7A2 2 0 0 1 17.6 21H7',
+      down: 'M17 14V3h4v11zM17 14l-4 8a2.5 2.5 0 0 1-3-3l1-4H5a2 2 0 0 1-2-2.3l1.4-7A2 2 0 0 1 6.4 3H17',
     };
     var ns = 'http://www.w3.org/2000/svg';
     var s = document.createElementNS(ns, 'svg');
@@ -333,7 +335,7 @@
     var bubble = el('div', { class: 'bubble' });
     if (m.role === 'user') {
       if (m.command === 'human') bubble.textContent = t('human');
-      else if (m.command === 'lang') bubble.textContent = '🌐 ' + (CONFIG.languageNames[m.text] || m.text);
+      else if (m.command === 'lang') bubble.textContent = t('language') + ': ' + (CONFIG.languageNames[m.text] || m.text);
       else bubble.textContent = m.text;
     } else {
       bubble.innerHTML = m.html || '';
@@ -357,7 +359,7 @@
   }
 
   function renderAttachment(a) {
-    var chip = el('div', { class: 'file' }, [el('span', { text: '📎 ' + a.name + ' (' + sizeText(a.size) + ')' })]);
+    var chip = el('div', { class: 'file' }, [el('span', { text: a.name + ' (' + sizeText(a.size) + ')' })]);
     if (/^image\//.test(a.content_type)) {
       api('GET', '/api/v1/conversations/' + encodeURIComponent(state.conversationId) + '/attachments/' + encodeURIComponent(a.id), undefined, { raw: true })
         .then(function (res) { return res.blob(); })
@@ -404,8 +406,9 @@
       box.appendChild(el('span', { class: 'thanks', text: t('feedback_thanks') }));
       return box;
     }
-    var up = el('button', { type: 'button', class: 'fb up', title: t('helpful'), 'aria-label': t('helpful'), text: '👍', onclick: function () { rate(true, ''); } });
-    var down = el('button', { type: 'button', class: 'fb down', title: t('not_helpful'), 'aria-label': t('not_helpful'), text: '👎', onclick: function () {
+    var up = el('button', { type: 'button', class: 'fb up', title: t('helpful'), 'aria-label': t('helpful'), onclick: function () { rate(true, ''); } });
+    up.appendChild(svgIcon('up'));
+    var down = el('button', { type: 'button', class: 'fb down', title: t('not_helpful'), 'aria-label': t('not_helpful'), onclick: function () {
       // A "not helpful" is sent with the optional comment in one call: the
       // engine counts each call as a rating.
       var ta = el('textarea', { class: 'comment', rows: '2', maxlength: '2000', placeholder: t('feedback_comment'), 'aria-label': t('feedback_comment') });
@@ -414,6 +417,7 @@
       box.appendChild(el('div', { class: 'comment-form' }, [ta, go]));
       ta.focus();
     } });
+    down.appendChild(svgIcon('down'));
     box.appendChild(up);
     box.appendChild(down);
     function rate(helpful, comment) {
@@ -453,7 +457,7 @@
     if (msg.command) body.command = msg.command;
     if (msg.attachments && msg.attachments.length) body.attachments = msg.attachments;
     if (state.lang) body.lang = state.lang;
-    var shown = msg.command === 'human' ? t('human') : msg.command === 'lang' ? '🌐 ' + (CONFIG.languageNames[msg.text] || msg.text) : body.text;
+    var shown = msg.command === 'human' ? t('human') : msg.command === 'lang' ? t('language') + ': ' + (CONFIG.languageNames[msg.text] || msg.text) : body.text;
     var p = { id: body.id, node: el('div', { class: 'msg user pending' }, [el('div', { class: 'bubble', text: shown })]) };
     pending.push(p);
     toggle(true);
@@ -557,7 +561,8 @@
     var show = open === undefined ? panel.hidden : open;
     panel.hidden = !show;
     launcher.hidden = show;
-    try { localStorage.setItem(OPEN_KEY, show ? '1' : ''); } catch (e) { /* ignore */ }
+    // Per tab: a reload keeps the chat open, a new tab starts closed.
+    try { sessionStorage.setItem(OPEN_KEY, show ? '1' : ''); } catch (e) { /* ignore */ }
     if (show) {
       session().catch(function (err) { showError(err); });
       setTimeout(function () { input.focus(); }, 0);
@@ -582,7 +587,7 @@
     document.body.appendChild(host);
     applyStrings();
     var wasOpen = false;
-    try { wasOpen = localStorage.getItem(OPEN_KEY) === '1'; } catch (e) { /* ignore */ }
+    try { wasOpen = sessionStorage.getItem(OPEN_KEY) === '1'; } catch (e) { /* ignore */ }
     if (wasOpen || ds.open === 'true') toggle(true);
   }
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);

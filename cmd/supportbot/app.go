@@ -10,6 +10,7 @@ import (
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/bot"
 	"github.com/supportbot/supportbot/internal/sqldb"
+	"github.com/supportbot/supportbot/retrieval"
 )
 
 // App is a running supportbot: what `serve` wires together. Each
@@ -19,9 +20,9 @@ type App struct {
 	Config *Config
 	Log    *logrus.Logger
 	DB     *sqldb.DB
-	// Index is the help center: its articles and retrieval over them
-	// (a *retrieval.Index).
-	Index Library
+	// Index is the help center: its articles, retrieval and keyword
+	// search over them.
+	Index *retrieval.Index
 	// Bot is the engine; Handler is the same value as the interface that
 	// connectors see.
 	Bot     *bot.Service
@@ -46,11 +47,3 @@ type App struct {
 	Shutdowns []func(ctx context.Context) error
 }
 
-// Library is the help center as the app's components use it.
-type Library interface {
-	supportbot.Retriever
-	// Articles returns every indexed article, sorted by id and language.
-	Articles() []*supportbot.Article
-	// Article returns one language version of an article.
-	Article(id, lang string) (*supportbot.Article, bool)
-}

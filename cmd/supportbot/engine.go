@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -33,5 +32,3 @@ func newLogger(c LogConfig, out io.Writer) (*logrus.Logger, error) {
 	}
 	return log, nil
 }
-
-var _ = context.Background

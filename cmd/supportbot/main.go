@@ -1,5 +1,134 @@
-// Command supportbot is an AI support desk. (The command line is being
-// wired; see the issues.)
+// Command supportbot is an AI support desk: it answers users on web chat,
+// Telegram and Discord from a help center, and hands what it cannot
+// resolve to human agents as tickets.
+//
+//	supportbot serve                 run the server (web chat on http://127.0.0.1:8080)
+//	supportbot ask "question"        answer one question from the command line
+//	supportbot ingest DIR            index a folder of help-center articles
+//	supportbot eval DIR [--json]     measure answer quality on DIR/articles + DIR/queries.jsonl
+//	supportbot agent add ...         create a console agent (the first admin)
 package main
 
-func main() {}
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		var ee exitError
+		if errors.As(err, &ee) {
+			os.Exit(int(ee))
+		}
+		fmt.Fprintln(os.Stderr, "supportbot:", err)
+		os.Exit(1)
+	}
+}
+
+// exitError ends the program with a status after the command has printed
+// its own report.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// globalFlags are accepted before the command.
+type globalFlags struct {
+	config  string
+	dataDir string
+}
+
+func (g *globalFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.config, "config", os.Getenv("SUPPORTBOT_CONFIG"), "YAML configuration file (env SUPPORTBOT_CONFIG)")
+	fs.StringVar(&g.dataDir, "data-dir", "", "data folder (default ./supportbot-data, or data_dir in the config)")
+}
+
+// load reads the configuration with the flags applied.
+func (g *globalFlags) load() (*Config, error) {
+	c, err := loadConfig(g.config, os.Environ())
+	if err != nil {
+		return nil, err
+	}
+	if g.dataDir != "" {
+		c.DataDir = g.dataDir
+		c.Database = ""
+	}
+	c.setDefaults()
+	return c, nil
+}
+
+const usage = `supportbot: an AI support desk.
+
+Usage:
+  supportbot [--config FILE] [--data-dir DIR] COMMAND [ARGS]
+
+Commands:
+  serve              run the server: web chat, help center, agent console, API, connectors
+  ask QUESTION       answer one question (--lang, --json)
+  ingest DIR         index the help-center articles in DIR (Markdown with front matter)
+  eval DIR           measure retrieval and decisions on DIR/articles and DIR/queries.jsonl (--json)
+  agent add          create a console agent (--email, --name, --role admin|agent; password on stdin)
+
+Run "supportbot COMMAND -h" for a command's flags.
+`
+
+// Main runs the command line. Tests call it directly.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var g globalFlags
+	fs := flag.NewFlagSet("supportbot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return exitError(2)
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitError(2)
+	}
+	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, &g, rest, stdout, stderr)
+	case "ask":
+		return runAsk(ctx, &g, rest, stdout, stderr)
+	case "ingest":
+		return runIngest(ctx, &g, rest, stdout, stderr)
+	case "eval":
+		return runEval(ctx, &g, rest, stdout, stderr)
+	case "agent":
+		return runAgent(ctx, &g, rest, stdin, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "supportbot: unknown command %q\n\n%s", cmd, usage)
+	return exitError(2)
+}
+
+// parseInterspersed parses flags that may come before or after positional
+// arguments ("ask --json question" and "ask question --json").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/supportbot/supportbot"
+)
+
+func runAsk(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lang := fs.String("lang", "", "answer in this language (en, zh-Hans, ja, ...); default: detected")
+	asJSON := fs.Bool("json", false, "print the reply as JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: supportbot ask [--lang L] [--json] QUESTION")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitError(2)
+	}
+	q := strings.TrimSpace(strings.Join(pos, " "))
+	if q == "" {
+		fs.Usage()
+		return exitError(2)
+	}
+	if *lang != "" && supportbot.NormalizeLang(*lang) == "" {
+		return fmt.Errorf("--lang %q is not supported (one of %s)", *lang, strings.Join(supportbot.Languages, ", "))
+	}
+	cfg, err := g.load()
+	if err != nil {
+		return err
+	}
+	cfg.Log.Level = "warn" // the answer is the output; logs only for trouble
+	app, err := openApp(ctx, cfg, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	m := supportbot.Message{Channel: "cli", UserID: "cli", ConversationID: newCLIConversation(), Text: q,
+		Lang: supportbot.NormalizeLang(*lang)}
+	streamed := false
+	emit := func(d string) {
+		if !*asJSON {
+			streamed = true
+			fmt.Fprint(stdout, d)
+		}
+	}
+	r, err := app.Bot.HandleStream(ctx, m, emit)
+	if err != nil {
+		if supportbot.ErrorCode(err) != supportbot.EINTERNAL {
+			return fmt.Errorf("%s", supportbot.ErrorMessage(err))
+		}
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(replyJSON(r))
+	}
+	if !streamed {
+		fmt.Fprint(stdout, r.Text)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+// replyJSON is the stable JSON form of a reply, for scripts.
+func replyJSON(r supportbot.Reply) map[string]any {
+	cites := make([]map[string]string, 0, len(r.Citations))
+	for _, c := range r.Citations {
+		cites = append(cites, map[string]string{"article_id": c.ArticleID, "title": c.Title, "url": c.URL, "lang": c.Lang})
+	}
+	return map[string]any{"text": r.Text, "lang": r.Lang, "decision": r.Decision, "reason": r.Reason,
+		"confidence": r.Confidence, "citations": cites, "ticket_id": r.TicketID, "generated": r.Generated}
+}

@@ -1,0 +1,321 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/bot"
+	"github.com/supportbot/supportbot/internal/sqldb"
+	"github.com/supportbot/supportbot/knowledge"
+	"github.com/supportbot/supportbot/retrieval"
+)
+
+// evalQuery is one line of queries.jsonl.
+type evalQuery struct {
+	Query    string   `json:"query"`
+	Expected []string `json:"expected"`
+	Language string   `json:"language"`
+}
+
+// evalReport is what `supportbot eval` prints.
+type evalReport struct {
+	Queries          int                     `json:"queries"`
+	HitAt1           float64                 `json:"hit_at_1"`
+	HitAt5           float64                 `json:"hit_at_5"`
+	MRR              float64                 `json:"mrr"`
+	Accuracy         float64                 `json:"accuracy"`
+	AbstainPrecision float64                 `json:"abstain_precision"`
+	AbstainRecall    float64                 `json:"abstain_recall"`
+	P50Ms            float64                 `json:"p50_ms"`
+	P99Ms            float64                 `json:"p99_ms"`
+	IndexSeconds     float64                 `json:"index_seconds"`
+	Articles         int                     `json:"articles"`
+	Threshold        float64                 `json:"threshold"`
+	ByLanguage       map[string]*langReport  `json:"by_language"`
+}
+
+type langReport struct {
+	Queries  int     `json:"queries"`
+	HitAt1   float64 `json:"hit_at_1"`
+	Accuracy float64 `json:"accuracy"`
+
+	answerable, hits1, correct int
+}
+
+func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	misses := fs.Bool("misses", false, "list the queries answered wrongly on stderr")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: supportbot eval [--json] DIR\n\nDIR holds articles/*.md and queries.jsonl; the articles are indexed into a temporary store.")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitError(2)
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return exitError(2)
+	}
+	dir := pos[0]
+	cfg, err := g.load()
+	if err != nil {
+		return err
+	}
+	queries, err := readQueries(filepath.Join(dir, "queries.jsonl"))
+	if err != nil {
+		return err
+	}
+	res, err := knowledge.LoadDir(filepath.Join(dir, "articles"))
+	if err != nil {
+		return fmt.Errorf("read articles: %w", err)
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintf(stderr, "rejected: %v\n", e)
+	}
+	if len(res.Articles) == 0 {
+		return fmt.Errorf("no valid articles in %s", filepath.Join(dir, "articles"))
+	}
+
+	// Everything goes to a temporary folder: eval never touches the
+	// user's data.
+	tmp, err := os.MkdirTemp("", "supportbot-eval-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	emb, err := newEmbedder(cfg)
+	if err != nil {
+		return err
+	}
+	idx, err := retrieval.Open(retrieval.Config{Dir: "", Embedder: emb})
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	start := time.Now()
+	if _, err := idx.Sync(ctx, res.Articles, nil); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	indexSeconds := time.Since(start).Seconds()
+	db, err := sqldb.Open(ctx, filepath.Join(tmp, "eval.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store, err := bot.OpenStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	quiet := logrus.New()
+	quiet.Out = io.Discard
+	svc := bot.New(cfg.Bot, bot.Deps{Store: store, Detector: bot.NewDetector(), Retriever: idx, Log: quiet})
+
+	var missOut io.Writer
+	if *misses {
+		missOut = stderr
+	}
+	rep := evaluate(ctx, svc, queries, stderr, missOut)
+	rep.IndexSeconds = round(indexSeconds, 3)
+	rep.Articles = len(res.Articles)
+	rep.Threshold = round(svc.Threshold(), 4)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printReport(stdout, dir, rep)
+	return nil
+}
+
+// evaluate runs every query through the engine's decision path. The
+// expected answers are used only here, for scoring.
+func evaluate(ctx context.Context, svc *bot.Service, queries []evalQuery, progress, misses io.Writer) *evalReport {
+	rep := &evalReport{Queries: len(queries), ByLanguage: map[string]*langReport{}}
+	var answerable, hits1, hits5 int
+	var rr float64
+	var correct, abstained, abstainedRight, shouldAbstain int
+	lat := make([]float64, 0, len(queries))
+	for _, q := range queries {
+		t0 := time.Now()
+		res, decision, _, err := svc.Decide(ctx, q.Query, q.Language)
+		lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+		if err != nil {
+			fmt.Fprintf(progress, "query %q: %v\n", q.Query, err)
+		}
+		lr := rep.ByLanguage[q.Language]
+		if lr == nil {
+			lr = &langReport{}
+			rep.ByLanguage[q.Language] = lr
+		}
+		lr.Queries++
+		expected := map[string]bool{}
+		for _, id := range q.Expected {
+			expected[id] = true
+		}
+		rank := 0
+		for i, h := range res.Hits {
+			if expected[h.ArticleID] {
+				rank = i + 1
+				break
+			}
+		}
+		escalated := decision == supportbot.DecisionEscalate
+		if escalated {
+			abstained++
+		}
+		ok := false
+		if len(q.Expected) == 0 {
+			shouldAbstain++
+			ok = escalated
+			if escalated {
+				abstainedRight++
+			}
+		} else {
+			answerable++
+			lr.answerable++
+			if rank == 1 {
+				hits1++
+				lr.hits1++
+			}
+			if rank >= 1 && rank <= 5 {
+				hits5++
+			}
+			if rank > 0 {
+				rr += 1 / float64(rank)
+			}
+			// Right when the reply the user gets leads with the expected
+			// article: an answer, or a clarifying question whose first
+			// option is it, never an escalation.
+			ok = rank == 1 && (decision == supportbot.DecisionAnswer || decision == supportbot.DecisionClarify)
+		}
+		if ok {
+			correct++
+			lr.correct++
+		} else if misses != nil {
+			top := "-"
+			if len(res.Hits) > 0 {
+				top = res.Hits[0].ArticleID
+			}
+			fmt.Fprintf(misses, "miss [%s] %q expected %v got %s (%s, confidence %.3f, rank %d)\n",
+				q.Language, q.Query, q.Expected, top, decision, res.Confidence, rank)
+		}
+	}
+	rep.HitAt1 = ratio(hits1, answerable)
+	rep.HitAt5 = ratio(hits5, answerable)
+	rep.MRR = round(rr/math.Max(1, float64(answerable)), 4)
+	rep.Accuracy = ratio(correct, len(queries))
+	rep.AbstainPrecision = ratio(abstainedRight, abstained)
+	rep.AbstainRecall = ratio(abstainedRight, shouldAbstain)
+	sort.Float64s(lat)
+	rep.P50Ms = round(percentile(lat, 0.50), 3)
+	rep.P99Ms = round(percentile(lat, 0.99), 3)
+	for _, lr := range rep.ByLanguage {
+		lr.HitAt1 = ratio(lr.hits1, lr.answerable)
+		lr.Accuracy = ratio(lr.correct, lr.Queries)
+	}
+	return rep
+}
+
+func readQueries(path string) ([]evalQuery, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []evalQuery
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		b := sc.Bytes()
+		if len(strings.TrimSpace(string(b))) == 0 {
+			continue
+		}
+		if !utf8.Valid(b) {
+			return nil, fmt.Errorf("%s:%d: invalid UTF-8", path, line)
+		}
+		var q evalQuery
+		if err := json.Unmarshal(b, &q); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", path, line, err)
+		}
+		if strings.TrimSpace(q.Query) == "" {
+			return nil, fmt.Errorf("%s:%d: empty query", path, line)
+		}
+		if q.Language == "" {
+			q.Language = supportbot.DefaultLang
+		}
+		out = append(out, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no queries", path)
+	}
+	return out, nil
+}
+
+func printReport(w io.Writer, dir string, r *evalReport) {
+	fmt.Fprintf(w, "eval %s: %d articles, %d queries, answer threshold %.3f\n\n", dir, r.Articles, r.Queries, r.Threshold)
+	rows := [][2]string{
+		{"hit_at_1", fmt.Sprintf("%.4f", r.HitAt1)}, {"hit_at_5", fmt.Sprintf("%.4f", r.HitAt5)},
+		{"mrr", fmt.Sprintf("%.4f", r.MRR)}, {"accuracy", fmt.Sprintf("%.4f", r.Accuracy)},
+		{"abstain_precision", fmt.Sprintf("%.4f", r.AbstainPrecision)}, {"abstain_recall", fmt.Sprintf("%.4f", r.AbstainRecall)},
+		{"p50_ms", fmt.Sprintf("%.3f", r.P50Ms)}, {"p99_ms", fmt.Sprintf("%.3f", r.P99Ms)},
+		{"index_seconds", fmt.Sprintf("%.2f", r.IndexSeconds)},
+	}
+	for _, row := range rows {
+		fmt.Fprintf(w, "  %-18s %s\n", row[0], row[1])
+	}
+	langs := make([]string, 0, len(r.ByLanguage))
+	for l := range r.ByLanguage {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	if len(langs) > 1 {
+		fmt.Fprintf(w, "\n  %-8s %8s %9s %9s\n", "language", "queries", "hit_at_1", "accuracy")
+		for _, l := range langs {
+			lr := r.ByLanguage[l]
+			fmt.Fprintf(w, "  %-8s %8d %9.4f %9.4f\n", l, lr.Queries, lr.HitAt1, lr.Accuracy)
+		}
+	}
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return round(float64(a)/float64(b), 4)
+}
+
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+func percentile(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p*float64(len(sorted)))) - 1
+	if i < 0 {
+		i = 0
+	}
+	return sorted[i]
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/supportbot/supportbot/knowledge"
+	"github.com/supportbot/supportbot/retrieval"
+)
+
+func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: supportbot ingest [--quiet] DIR\n\nIndexes the Markdown articles below DIR; the index then holds exactly them.")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitError(2)
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return exitError(2)
+	}
+	dir := pos[0]
+	cfg, err := g.load()
+	if err != nil {
+		return err
+	}
+	res, err := knowledge.LoadDir(dir)
+	if err != nil {
+		return fmt.Errorf("read articles: %w", err)
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintf(stderr, "rejected: %v\n", e)
+	}
+	if len(res.Articles) == 0 {
+		return fmt.Errorf("no valid articles in %s (%d rejected): nothing indexed, the index is unchanged", dir, len(res.Errors))
+	}
+	emb, err := newEmbedder(cfg)
+	if err != nil {
+		return err
+	}
+	idx, err := retrieval.Open(retrieval.Config{Dir: filepath.Join(cfg.DataDir, "index"), Embedder: emb})
+	if err != nil {
+		return fmt.Errorf("open index: %w", err)
+	}
+	defer idx.Close()
+
+	var bar *progressbar.ProgressBar
+	progress := func(done, total int) {}
+	if f, ok := stderr.(*os.File); ok && !*quiet && term.IsTerminal(int(f.Fd())) {
+		bar = progressbar.NewOptions(len(res.Articles), progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetDescription("indexing"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("articles"), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+		progress = func(done, total int) {
+			bar.ChangeMax(total)
+			bar.Set(done)
+		}
+	} else if !*quiet {
+		// Not a terminal: a line every 10% instead of a redrawn bar.
+		last := -1
+		progress = func(done, total int) {
+			if total > 0 && done*10/total != last {
+				last = done * 10 / total
+				fmt.Fprintf(stderr, "indexing: %d/%d\n", done, total)
+			}
+		}
+	}
+	start := time.Now()
+	st, err := idx.Sync(ctx, res.Articles, progress)
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	fmt.Fprintf(stdout, "indexed %d articles from %s in %.1fs: %d added, %d changed, %d removed, %d unchanged, %d rejected\n",
+		len(res.Articles), dir, time.Since(start).Seconds(), len(st.Added), len(st.Changed), len(st.Removed), len(st.Unchanged),
+		len(res.Errors))
+	for _, l := range []struct {
+		name string
+		keys []string
+	}{{"added", st.Added}, {"changed", st.Changed}, {"removed", st.Removed}} {
+		for _, k := range l.keys {
+			fmt.Fprintf(stdout, "  %s %s\n", l.name, k)
+		}
+	}
+	if len(res.Errors) > 0 {
+		return exitError(1) // the good articles are indexed; the exit status says some were not
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/bot"
+	"github.com/supportbot/supportbot/bot/llm"
+	"github.com/supportbot/supportbot/internal/sqldb"
+	"github.com/supportbot/supportbot/knowledge"
+	"github.com/supportbot/supportbot/retrieval"
+	"github.com/supportbot/supportbot/retrieval/embed"
+)
+
+// openApp opens the database, the help-center index and the engine. With
+// serving, it also sets up escalation (which the engine needs) and the
+// connectors; otherwise the engine runs without tickets (CLI).
+func openApp(ctx context.Context, cfg *Config, logOut io.Writer, serving bool) (*App, error) {
+	log, err := newLogger(cfg.Log, logOut)
+	if err != nil {
+		return nil, err
+	}
+	app := &App{Config: cfg, Log: log, Mux: http.NewServeMux(), Channels: map[string]supportbot.Channel{}}
+	ok := false
+	defer func() {
+		if !ok {
+			app.Close()
+		}
+	}()
+	if app.DB, err = sqldb.Open(ctx, cfg.Database); err != nil {
+		return nil, err
+	}
+	idx, err := openIndex(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	app.Index = idx
+	if cfg.LLM.Model != "" {
+		app.LLM = llm.New(llm.Config{BaseURL: cfg.LLM.BaseURL, Model: cfg.LLM.Model, APIKey: cfg.LLM.APIKey})
+		cfg.Bot.LLMTimeout = cfg.LLM.Timeout
+	}
+	store, err := bot.OpenStore(ctx, app.DB)
+	if err != nil {
+		return nil, err
+	}
+	if serving {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		app.Metrics, app.Gatherer = reg, reg
+		if err := setupEscalation(app); err != nil {
+			return nil, fmt.Errorf("escalation: %w", err)
+		}
+	}
+	app.Bot = bot.New(cfg.Bot, bot.Deps{Store: store, Detector: bot.NewDetector(), Retriever: idx, LLM: app.LLM,
+		Escalator: app.Escalator, Log: log, Metrics: app.Metrics})
+	app.Handler = app.Bot
+	if serving {
+		for _, setup := range []struct {
+			name string
+			fn   func(*App) error
+		}{{"webchat", setupWebchat}, {"telegram", setupTelegram}, {"discord", setupDiscord}} {
+			if err := setup.fn(app); err != nil {
+				return nil, fmt.Errorf("%s: %w", setup.name, err)
+			}
+		}
+	}
+	ok = true
+	return app, nil
+}
+
+// newEmbedder returns the configured embedder.
+func newEmbedder(cfg *Config) (supportbot.Embedder, error) {
+	switch cfg.Embedder.Provider {
+	case "local":
+		return embed.NewLocal(0), nil
+	case "openai":
+		if cfg.Embedder.Model == "" {
+			return nil, fmt.Errorf("embedder: provider openai needs a model")
+		}
+		return embed.NewOpenAI(embed.OpenAIConfig{BaseURL: cfg.Embedder.BaseURL, Model: cfg.Embedder.Model,
+			APIKey: cfg.Embedder.APIKey}), nil
+	}
+	return nil, fmt.Errorf("embedder: unknown provider %q (local or openai)", cfg.Embedder.Provider)
+}
+
+// openIndex opens the persisted index under the data folder. An empty
+// index gets the built-in demo help center, so a fresh install answers
+// questions at once.
+func openIndex(ctx context.Context, cfg *Config, log interface{ Infof(string, ...any) }) (*retrieval.Index, error) {
+	emb, err := newEmbedder(cfg)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := retrieval.Open(retrieval.Config{Dir: filepath.Join(cfg.DataDir, "index"), Embedder: emb})
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	if len(idx.Articles()) == 0 {
+		res, err := knowledge.Load(knowledge.Demo(), "articles")
+		if err != nil {
+			idx.Close()
+			return nil, err
+		}
+		log.Infof("indexing the built-in demo help center (%d articles); load your own with: supportbot ingest DIR", len(res.Articles))
+		if _, err := idx.Sync(ctx, res.Articles, nil); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("index demo help center: %w", err)
+		}
+	}
+	return idx, nil
+}
+
+// Close releases what openApp opened.
+func (a *App) Close() error {
+	if a.Index != nil {
+		a.Index.Close()
+	}
+	if a.DB != nil {
+		return a.DB.Close()
+	}
+	return nil
+}
+
+func newCLIConversation() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return "cli-" + hex.EncodeToString(b)
+}

@@ -485,7 +485,14 @@ func (t *txn) addUserMessage(ctx context.Context, tk *supportbot.Ticket, m suppo
 	if text == "" && len(files) == 0 && len(rejected) == 0 {
 		return nil
 	}
-	mid, err := t.insertMessage(ctx, tk.ID, KindUser, m.DisplayName, text, m.ID, now)
+	name := m.DisplayName
+	if name == "" {
+		name = tk.DisplayName
+	}
+	if user.Name == "" {
+		user.Name = name
+	}
+	mid, err := t.insertMessage(ctx, tk.ID, KindUser, name, text, m.ID, now)
 	if err != nil {
 		return err
 	}

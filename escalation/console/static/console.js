@@ -76,5 +76,10 @@
     if (shown && String(d.ticket_id) !== shown) return;
     if (!timer) timer = setTimeout(refresh, 150);
   });
-  es.addEventListener("open", function () { document.body.dataset.live = "connected"; });
+  // Changes between rendering the page and subscribing would be missed:
+  // catch up once each time the stream (re)connects.
+  es.addEventListener("open", function () {
+    document.body.dataset.live = "connected";
+    if (!timer) timer = setTimeout(refresh, 0);
+  });
 })();

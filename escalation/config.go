@@ -122,8 +122,8 @@ type ProtectionConfig struct {
 // ConsoleConfig configures the agent console.
 type ConsoleConfig struct {
 	// URL is the console's public address, used for links in webhooks.
-	// Default: /console (relative); cmd/supportbot sets
-	// <http.public_url>/console.
+	// Default: <http.public_url>/console (set by cmd/supportbot), or the
+	// relative /console without a public URL.
 	URL string `yaml:"url"`
 	// SessionTTL is how long an agent stays logged in. Default: 12h.
 	SessionTTL time.Duration `yaml:"session_ttl"`
@@ -168,9 +168,6 @@ func (c *Config) SetDefaults() {
 	}
 	if c.Protection.Timeout == 0 {
 		c.Protection.Timeout = 10 * time.Second
-	}
-	if c.Console.URL == "" {
-		c.Console.URL = "/console"
 	}
 	if c.Console.SessionTTL == 0 {
 		c.Console.SessionTTL = 12 * time.Hour

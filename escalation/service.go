@@ -148,6 +148,14 @@ func (s *Service) Open(ctx context.Context) error {
 	return nil
 }
 
+// consoleURL is where ticket links in webhooks point.
+func (s *Service) consoleURL() string {
+	if s.cfg.Console.URL == "" {
+		return "/console"
+	}
+	return s.cfg.Console.URL
+}
+
 // Config returns the service's configuration, with defaults filled.
 func (s *Service) Config() Config { return s.cfg }
 
@@ -251,7 +259,7 @@ func (t *txn) event(ctx context.Context, ticketID int64, typ string, actor Actor
 	}
 	body, err := json.Marshal(webhookEvent{
 		ID: id, Type: typ, CreatedAt: now, Actor: actor.ID, ActorName: actor.Name,
-		Ticket: ticketJSONOf(tk, t.s.cfg.Console.URL), Data: detail,
+		Ticket: ticketJSONOf(tk, t.s.consoleURL()), Data: detail,
 	})
 	if err != nil {
 		return fmt.Errorf("encode webhook: %w", err)

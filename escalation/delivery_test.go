@@ -18,7 +18,9 @@ import (
 	"github.com/supportbot/supportbot/escalation"
 )
 
-func TestOutboxRetry(t *testing.T) {
+func TestOutboxRetry(t *testing.T) { dialects(t, testOutboxRetry) }
+
+func testOutboxRetry(t *testing.T) {
 	ctx := context.Background()
 	cfg := escalation.Config{RetryBase: time.Second, RetryMax: 8 * time.Second, GiveUpAfter: time.Hour}
 	e := newEnv(t, cfg)
@@ -126,7 +128,9 @@ func TestOutboxRetry(t *testing.T) {
 
 // TestOutboxSurvivesRestart: a reply queued while the channel was missing
 // is delivered by a new Service on the same database.
-func TestOutboxSurvivesRestart(t *testing.T) {
+func TestOutboxSurvivesRestart(t *testing.T) { dialects(t, testOutboxSurvivesRestart) }
+
+func testOutboxSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, escalation.Config{})
 	tk := mustEscalate(t, e.svc, esc("u1", "c1", "help"))
@@ -185,7 +189,9 @@ func TestVerify(t *testing.T) {
 	}
 }
 
-func TestWebhooks(t *testing.T) {
+func TestWebhooks(t *testing.T) { dialects(t, testWebhooks) }
+
+func testWebhooks(t *testing.T) {
 	ctx := context.Background()
 	var mu sync.Mutex
 	var got []map[string]any
@@ -291,7 +297,9 @@ func newProtectServer(t *testing.T, secret string) *protectServer {
 	return p
 }
 
-func TestProtectAccount(t *testing.T) {
+func TestProtectAccount(t *testing.T) { dialects(t, testProtectAccount) }
+
+func testProtectAccount(t *testing.T) {
 	ctx := context.Background()
 	ps := newProtectServer(t, "prot-secret")
 	e := newEnv(t, escalation.Config{Protection: escalation.ProtectionConfig{URL: ps.URL, Secret: "prot-secret"}})
@@ -417,7 +425,9 @@ func TestProtectAccount(t *testing.T) {
 	})
 }
 
-func TestAgents(t *testing.T) {
+func TestAgents(t *testing.T) { dialects(t, testAgents) }
+
+func testAgents(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, escalation.Config{})
 	if _, err := escalation.AddAgent(ctx, e.db, "ADMIN@example.com", "Dup", "long enough password", escalation.RoleAgent); code(err) != supportbot.ECONFLICT {

@@ -3,8 +3,8 @@ package escalation_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,29 +12,26 @@ import (
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/escalation"
 	"github.com/supportbot/supportbot/internal/sqldb"
+	"github.com/supportbot/supportbot/internal/sqldb/sqldbtest"
 )
 
-// openDB opens a fresh database: PostgreSQL when SUPPORTBOT_TEST_POSTGRES
-// is a URL (tables are dropped first), else SQLite in a temp dir.
+// dialects runs f once per database dialect (SQLite, and PostgreSQL when
+// SUPPORTBOT_TEST_POSTGRES is set), as subtests named after the dialect.
+func dialects(t *testing.T, f func(t *testing.T)) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, f)
+	}
+}
+
+// openDB opens a fresh database of the dialect named in the test's name
+// (see dialects); SQLite outside dialects.
 func openDB(tb testing.TB) *sqldb.DB {
 	tb.Helper()
-	url := os.Getenv("SUPPORTBOT_TEST_POSTGRES")
-	if url == "" {
-		url = filepath.Join(tb.TempDir(), "test.db")
+	d := sqldb.SQLite
+	if strings.Contains(tb.Name()+"/", "/"+sqldb.Postgres+"/") {
+		d = sqldb.Postgres
 	}
-	db, err := sqldb.Open(context.Background(), url)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if db.Dialect == sqldb.Postgres {
-		for _, t := range []string{"esc_sessions", "esc_agents", "esc_attachments", "esc_messages", "esc_events",
-			"esc_outbox", "esc_protections", "esc_macros", "esc_sla", "esc_tickets"} {
-			db.Exec(context.Background(), "DROP TABLE IF EXISTS "+t+" CASCADE")
-		}
-		db.Exec(context.Background(), "DELETE FROM schema_migrations WHERE component = 'escalation'")
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return sqldbtest.Open(tb, d)
 }
 
 // clock is a settable test clock.

@@ -333,8 +333,17 @@ func (s *Service) Ticket(ctx context.Context, id int64) (*supportbot.Ticket, err
 	return s.getTicket(ctx, s.db, id)
 }
 
+// openKey is the value of the unique open_key column while a ticket is
+// open. The channel's length prefix keeps it unambiguous whatever the ids
+// contain.
 func openKey(channel, conversationID string) string {
-	return channel + "\x00" + conversationID
+	return strconv.Itoa(len(channel)) + ":" + channel + ":" + conversationID
+}
+
+// validID reports whether a channel, user or conversation id can be stored
+// as is: valid UTF-8 without NUL (which PostgreSQL refuses), not too long.
+func validID(s string) bool {
+	return s != "" && len(s) <= 256 && utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // Escalate opens a ticket for the conversation, or adds to its open ticket:
@@ -349,7 +358,7 @@ func openKey(channel, conversationID string) string {
 // out and a system note on the ticket says why.
 func (s *Service) Escalate(ctx context.Context, e supportbot.Escalation) (*supportbot.Ticket, error) {
 	m := e.Message
-	if m.Channel == "" || m.ConversationID == "" || m.UserID == "" {
+	if !validID(m.Channel) || !validID(m.ConversationID) || !validID(m.UserID) {
 		return nil, supportbot.Errorf(supportbot.EINVALID, "An escalation needs a channel, a conversation and a user.")
 	}
 	files, rejected := s.prepareAttachments(m.Attachments)

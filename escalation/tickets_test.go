@@ -15,7 +15,9 @@ import (
 	"github.com/supportbot/supportbot/escalation"
 )
 
-func TestEscalate(t *testing.T) {
+func TestEscalate(t *testing.T) { dialects(t, testEscalate) }
+
+func testEscalate(t *testing.T) {
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		e := newEnv(t, escalation.Config{})
@@ -131,7 +133,9 @@ func TestEscalate(t *testing.T) {
 	})
 }
 
-func TestAddMessage(t *testing.T) {
+func TestAddMessage(t *testing.T) { dialects(t, testAddMessage) }
+
+func testAddMessage(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, escalation.Config{MaxAttachmentBytes: 1000})
 	tk := mustEscalate(t, e.svc, esc("u1", "c1", "help"))
@@ -231,7 +235,9 @@ func TestCanChangeStatus(t *testing.T) {
 	}
 }
 
-func TestStatusChanges(t *testing.T) {
+func TestStatusChanges(t *testing.T) { dialects(t, testStatusChanges) }
+
+func testStatusChanges(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, escalation.Config{})
 	ch := &recChannel{name: "webchat"}
@@ -326,7 +332,9 @@ func TestStatusChanges(t *testing.T) {
 	})
 }
 
-func TestSLA(t *testing.T) {
+func TestSLA(t *testing.T) { dialects(t, testSLA) }
+
+func testSLA(t *testing.T) {
 	ctx := context.Background()
 	cfg := escalation.Config{SLA: escalation.SLAConfig{High: escalation.SLATarget{FirstResponse: 30 * time.Minute, Resolution: 2 * time.Hour}}}
 	e := newEnv(t, cfg)
@@ -432,7 +440,9 @@ func TestSLA(t *testing.T) {
 	})
 }
 
-func TestListTickets(t *testing.T) {
+func TestListTickets(t *testing.T) { dialects(t, testListTickets) }
+
+func testListTickets(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, escalation.Config{})
 	a := mustEscalate(t, e.svc, esc("u1", "c1", "deposit missing"))

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"gopkg.in/yaml.v3"
 
 	"github.com/supportbot/supportbot"
@@ -805,4 +806,65 @@ func TestOpenAPIAndCORS(t *testing.T) {
 	if r := call(t, "OPTIONS", env2.URL+"/api/v1/conversations", "", nil, "Origin", "https://evil.example.net"); r.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatalf("foreign origin allowed: %v", r.Header)
 	}
+}
+
+func TestReplyTimeout(t *testing.T) {
+	cfg := testConfig()
+	cfg.ReplyTimeout = 50 * time.Millisecond
+	env := webchattest.Start(t, cfg, webchattest.Options{})
+	v := startVisitor(t, env)
+	env.Handler.HandleStreamFn = func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
+		<-ctx.Done() // an engine stuck on a dependency
+		return supportbot.Reply{}, ctx.Err()
+	}
+	r := call(t, "POST", env.URL+"/api/v1/conversations/"+v.conv+"/messages", v.token, map[string]any{"text": "hello?"})
+	if r.Status != 503 || r.errCode() != "unavailable" {
+		t.Fatalf("got %d %s", r.Status, r.Raw)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	env := webchattest.Start(t, testConfig(), webchattest.Options{Opts: webchat.Options{Metrics: reg}})
+	v := startVisitor(t, env)
+	send(t, env, v, "How do I enable 2FA?")
+	call(t, "GET", env.URL+"/api/v1/conversations/c_nope", v.token, nil)
+	want := map[string]bool{`start 201`: false, `send 200`: false, `get_conversation 404`: false}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, mf := range mfs {
+		names[mf.GetName()] = true
+		if mf.GetName() != "supportbot_webchat_http_requests_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			var route, code string
+			for _, l := range m.GetLabel() {
+				switch l.GetName() {
+				case "route":
+					route = l.GetValue()
+				case "code":
+					code = l.GetValue()
+				}
+			}
+			if _, ok := want[route+" "+code]; ok && m.GetCounter().GetValue() >= 1 {
+				want[route+" "+code] = true
+			}
+		}
+	}
+	for k, ok := range want {
+		if !ok {
+			t.Errorf("no request counted for %s", k)
+		}
+	}
+	for _, n := range []string{"supportbot_webchat_http_request_duration_seconds", "supportbot_webchat_reply_first_delta_seconds"} {
+		if !names[n] {
+			t.Errorf("metric %s missing", n)
+		}
+	}
+	// A second server on the same registry shares the series instead of failing.
+	webchattest.Start(t, testConfig(), webchattest.Options{Opts: webchat.Options{Metrics: reg}})
 }

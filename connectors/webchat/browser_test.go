@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -193,6 +195,62 @@ func TestBrowser(t *testing.T) {
 		}
 		tab.Shot("10-xss-chat")
 	})
+
+	t.Run("AttachmentsAndAgentReply", func(t *testing.T) { testAttachmentsAndAgent(t, env, tab.For(t)) })
+}
+
+// testAttachmentsAndAgent is the last step of TestBrowser: files are
+// attached (and refused, clearly, when too large or not an image or PDF
+// by content), an agent's reply arrives live, and its CSAT stars rate
+// the ticket.
+func testAttachmentsAndAgent(t *testing.T, env *webchattest.Env, tab *webchattest.Tab) {
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"screenshot.png": pngBytes,
+		"notes.png":      []byte("<html><body>not an image at all</body></html>"),
+		"huge.pdf":       append([]byte("%PDF-1.4\n"), make([]byte, 6<<20)...),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	upload := func(name string) {
+		tab.Do(chromedp.SetUploadFiles(webchattest.In(`input[type="file"]`), []string{filepath.Join(dir, name)}))
+	}
+	tab.Navigate(env.URL + "/en/")
+	tab.OpenWidget()
+	upload("huge.pdf")
+	tab.Wait("the size error", W+`.querySelector(".notice").textContent === "That is too large: the limit is 5 MB."`)
+	upload("notes.png")
+	tab.Wait("the type error", W+`.querySelector(".notice").textContent.startsWith("Only images (PNG, JPEG, GIF, WebP) and PDF files")`)
+	tab.Shot("11-attachment-refused")
+	upload("screenshot.png")
+	tab.Wait("the attachment chip", W+`.querySelector(".chips .file-chip")`)
+	tab.Ask("My deposit has not arrived, here is a screenshot")
+	tab.Wait("the image in the conversation", W+`.querySelector(".msg.user .file img")`)
+	ms := env.Handler.Messages()
+	if a := ms[len(ms)-1].Attachments; len(a) != 1 || a[0].ContentType != "image/png" || a[0].Name != "screenshot.png" {
+		t.Fatalf("engine got attachments %+v", a)
+	}
+
+	// An agent answers from the console: the reply shows up live.
+	var conv string
+	tab.Eval(`JSON.parse(localStorage.getItem("supportbot:`+env.URL+`")).conversationId`, &conv)
+	err := env.Server.Send(context.Background(), supportbot.Address{Channel: "webchat", ConversationID: conv},
+		supportbot.Reply{ID: "agent-7", Text: "Hi, this is Ana. Your deposit is credited now. Please rate our help.",
+			Decision: supportbot.DecisionAgent, TicketID: "42",
+			Actions: []supportbot.Action{{Kind: "csat:1"}, {Kind: "csat:2"}, {Kind: "csat:3"}, {Kind: "csat:4"}, {Kind: "csat:5"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.Wait("the agent's reply", W+`.querySelector(".msg.agent .who").textContent === "Support agent" && `+W+`.querySelectorAll(".msg.agent .star").length === 5`)
+	tab.Shot("12-agent-reply")
+	tab.Do(chromedp.Click(webchattest.In(`.msg.agent .star[data-score="4"]`)))
+	tab.Wait("the rating thanks", W+`.querySelector(".msg.agent .csat").textContent === "Thanks for rating us!"`)
+	if rs := env.Rater.Ratings(); len(rs) != 1 || rs[0].TicketID != 42 || rs[0].Score != 4 {
+		t.Fatalf("ratings %+v", rs)
+	}
 }
 
 // TestBrowserEmbeddedElsewhere embeds the widget with one script tag in a

@@ -23,9 +23,9 @@ type Event struct {
 	// agent's), "typing" (a reply is being written), "delta" (more text
 	// of the reply being written), "error", or "ready" (live socket
 	// authenticated).
-	Type           string    `json:"type"`
-	ConversationID string    `json:"conversation_id,omitempty"`
-	Message        *Message  `json:"message,omitempty"`
+	Type           string   `json:"type"`
+	ConversationID string   `json:"conversation_id,omitempty"`
+	Message        *Message `json:"message,omitempty"`
 	// ReplyTo is the Seq of the user message being answered (typing, delta).
 	ReplyTo int64 `json:"reply_to,omitempty"`
 	// Delta is the new text; Text and HTML are the whole reply so far.

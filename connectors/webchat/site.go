@@ -19,7 +19,7 @@ var templateFS embed.FS
 // and is executed through "layout".
 var siteTemplates = func() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"t": func(lang, key string, args ...string) string { return T(lang, key, args...) },
+		"t":           func(lang, key string, args ...string) string { return T(lang, key, args...) },
 		"catName":     categoryName,
 		"articlePath": ArticlePath,
 		"langName":    func(l string) string { return supportbot.LanguageNames[l] },
@@ -29,7 +29,7 @@ var siteTemplates = func() map[string]*template.Template {
 			}
 			return t.Format("2006-01-02")
 		},
-		"pathEscape": url.PathEscape,
+		"pathEscape":  url.PathEscape,
 		"queryEscape": url.QueryEscape,
 	}
 	out := map[string]*template.Template{}

@@ -11,6 +11,7 @@ const (
 	sigKNN          // best cosine to one example question
 	sigDense        // best passage embedding cosine
 	sigBM25         // bleve BM25 over title, tags and body, divided by the best
+	sigLR           // softmax regression log-probability, minus the best one's
 	numSignals
 )
 
@@ -24,7 +25,7 @@ type fusion struct {
 // defaultFusion is used when there are too few example questions to
 // cross-validate: mostly content (dense and BM25) with the question
 // signals as a tiebreak.
-var defaultFusion = fusion{W: [numSignals]float64{1, 0.5, 1, 0.5}}
+var defaultFusion = fusion{W: [numSignals]float64{1, 0.5, 1, 0.5, 0.1}}
 
 func (f fusion) score(s [numSignals]float32) float64 {
 	var sum float64
@@ -73,28 +74,32 @@ type scored struct {
 
 // tuneFusion picks the fusion weights that maximise top-1 accuracy (ties
 // broken by mean reciprocal rank) on the known-intent CV questions, by
-// grid search: four weights on a small grid are cheap to try exhaustively
-// and the objective is not smooth enough for gradients.
+// coordinate ascent over a grid of values per weight: the objective is a
+// step function, so gradients are useless, and a full grid over five
+// weights would cost minutes. The classifier's weight is fixed at 1 (it
+// sets the scale) when there is a classifier.
 func tuneFusion(qs []cvQuery, hasClf bool) fusion {
-	grid := []float64{0, 0.125, 0.25, 0.5, 1, 2}
-	best, bestObj := defaultFusion, -1.0
-	clfW := []float64{1}
+	grid := []float64{0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2}
+	best := defaultFusion
+	free := []int{sigKNN, sigDense, sigBM25, sigLR}
 	if !hasClf {
-		clfW = []float64{0}
+		best.W[sigClf], best.W[sigLR] = 0, 0
+		free = []int{sigKNN, sigDense, sigBM25}
 	}
-	for _, wc := range clfW {
-		for _, wk := range grid {
-			for _, wd := range grid {
-				for _, wb := range grid {
-					f := fusion{W: [numSignals]float64{wc, wk, wd, wb}}
-					if !hasClf && wk == 0 && wd == 0 && wb == 0 {
-						continue
-					}
-					if obj := f.objective(qs); obj > bestObj+1e-9 {
-						best, bestObj = f, obj
-					}
+	bestObj := best.objective(qs)
+	for round := 0; round < 3; round++ {
+		improved := false
+		for _, sig := range free {
+			for _, v := range grid {
+				f := best
+				f.W[sig] = v
+				if obj := f.objective(qs); obj > bestObj+1e-9 {
+					best, bestObj, improved = f, obj, true
 				}
 			}
+		}
+		if !improved {
+			break
 		}
 	}
 	return best
@@ -108,16 +113,28 @@ func (f fusion) objective(qs []cvQuery) float64 {
 			continue
 		}
 		n++
-		r := f.rank(q.Cands)
-		for i, s := range r {
-			if s.Label == q.Gold {
-				if i == 0 {
-					acc++
-				}
-				mrr += 1 / float64(i+1)
-				break
+		gold := math.Inf(-1)
+		for _, c := range q.Cands {
+			if c.Label == q.Gold {
+				gold = f.score(c.Sig)
 			}
 		}
+		if math.IsInf(gold, -1) {
+			continue
+		}
+		rank := 0
+		for _, c := range q.Cands {
+			if c.Label == q.Gold {
+				continue
+			}
+			if sc := f.score(c.Sig); sc > gold || (sc == gold && c.Label < q.Gold) {
+				rank++
+			}
+		}
+		if rank == 0 {
+			acc++
+		}
+		mrr += 1 / float64(rank+1)
 	}
 	if n == 0 {
 		return 0

@@ -90,13 +90,11 @@ func TestExperimentLinear(t *testing.T) {
 		o  textfeat.Options
 		bw [2]float32
 	}{
-		{textfeat.Options{Stem: textfeat.Stemmer("en"), SkipBigrams: true}, [2]float32{1, 1}},
-		{textfeat.Options{Stem: textfeat.Stemmer("en"), CrossChar: true}, [2]float32{1, 1}},
-		{textfeat.Options{Stem: textfeat.Stemmer("en"), CrossChar: true, CharMin: 1, CharMax: 6}, [2]float32{1, 1}},
+		{textfeat.Options{}, [2]float32{1, 1}},
 	} {
 		c := 1.0
 		start := time.Now()
-		var svmS, knnS [][]float32
+		var svmS, knnS, lrS [][]float32
 		var gold []int
 		for f := 0; f < folds; f++ {
 			var trT []string
@@ -117,6 +115,7 @@ func TestExperimentLinear(t *testing.T) {
 				xs[i] = v.transform(t, "en")
 			}
 			m := trainSVM(xs, trY, k, len(v.IDF), c, 10, 2)
+			lm := trainSoftmax(xs, trY, k, len(v.IDF), lrEpochs, lrRate)
 			// inverted index for kNN
 			post := make([][]int32, len(v.IDF))
 			pval := make([][]float32, len(v.IDF))
@@ -132,6 +131,9 @@ func TestExperimentLinear(t *testing.T) {
 				sc := make([]float32, k)
 				m.scores(x, sc)
 				svmS = append(svmS, sc)
+				ls := make([]float32, k)
+				lm.scores(x, ls)
+				lrS = append(lrS, ls)
 				clear(sims)
 				for kk, f := range x.idx {
 					for j, d := range post[f] {
@@ -170,14 +172,45 @@ func TestExperimentLinear(t *testing.T) {
 			}
 			return float64(ok) / float64(len(gold))
 		}())
-		for _, w := range []float32{0.25, 0.5, 1, 2} {
+		for _, w := range []float32{0.5} {
 			fmt.Printf(" +knn%.2f %.4f", w, acc(w))
+		}
+		accLR := func(wl, wk float32) float64 {
+			ok := 0
+			for i := range gold {
+				sc := make([]float32, k)
+				mx := lrS[i][0]
+				for _, v := range lrS[i] {
+					mx = max(mx, v)
+				}
+				for j := range sc {
+					sc[j] = svmS[i][j] + wl*(lrS[i][j]-mx) + wk*knnS[i][j]
+				}
+				if argmax(sc) == gold[i] {
+					ok++
+				}
+			}
+			return float64(ok) / float64(len(gold))
+		}
+		fmt.Printf(" lr-only %.4f", func() float64 {
+			ok := 0
+			for i := range gold {
+				if argmax(lrS[i]) == gold[i] {
+					ok++
+				}
+			}
+			return float64(ok) / float64(len(gold))
+		}())
+		for _, wl := range []float32{0.05, 0.1, 0.2, 0.4} {
+			fmt.Printf(" svm+lr%.2f %.4f +knn %.4f", wl, accLR(wl, 0), accLR(wl, 0.5))
 		}
 		fmt.Printf(" (%v)\n", time.Since(start))
 	}
 	_ = math.Log
 	_ = sort.Ints
 }
+
+var lrEpochs, lrRate = 5, float32(0.5)
 
 func enLangs(n int) []string {
 	s := make([]string, n)

@@ -46,8 +46,10 @@ type Config struct {
 	// cross-validation (default weights, uncalibrated confidence).
 	Folds int
 	// MaxClassifierLabels bounds the articles (distinct IDs) for which the
-	// SVM is trained: its cost grows with articles × questions. Above it,
-	// the question kNN, embeddings and BM25 still rank. 0 means 3000.
+	// SVM and the softmax regression are trained: one-vs-rest training
+	// costs articles × questions per pass, and the weights take
+	// features × articles before pruning. Above it, the question kNN,
+	// embeddings and BM25 still rank. 0 means 500.
 	MaxClassifierLabels int
 	// Candidates is how many articles each signal proposes before fusion;
 	// 0 means 50.
@@ -67,7 +69,7 @@ func (c *Config) setDefaults() {
 		c.Folds = 5
 	}
 	if c.MaxClassifierLabels == 0 {
-		c.MaxClassifierLabels = 3000
+		c.MaxClassifierLabels = 500
 	}
 	if c.Candidates == 0 {
 		c.Candidates = 50

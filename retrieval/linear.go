@@ -345,3 +345,58 @@ func (s *sparseModel) scores(x sparse, out []float32) {
 		}
 	}
 }
+
+// trainSoftmax fits a multinomial logistic regression by AdaGrad SGD
+// over shuffled examples (seeded, so deterministic). Few passes and no
+// explicit penalty: early stopping is the regulariser, as in fastText.
+// It gives calibrated-looking class probabilities that complement the
+// SVM's margins in the ensemble.
+func trainSoftmax(xs []sparse, ys []int, k, dim int, epochs int, lr float32) *linearModel {
+	m := &linearModel{K: k, Dim: dim, W: make([]float32, dim*k), B: make([]float32, k)}
+	g2 := make([]float32, dim*k)
+	gb := make([]float32, k)
+	perm := make([]int, len(xs))
+	for i := range perm {
+		perm[i] = i
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := make([]float32, k)
+	for ep := 0; ep < epochs; ep++ {
+		rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		for _, i := range perm {
+			x := xs[i]
+			m.scores(x, s)
+			mx := s[0]
+			for _, v := range s {
+				mx = max(mx, v)
+			}
+			var z float32
+			for c := range s {
+				s[c] = float32(math.Exp(float64(s[c] - mx)))
+				z += s[c]
+			}
+			for c := range s {
+				s[c] /= z
+			}
+			s[ys[i]] -= 1 // gradient of the loss w.r.t. the scores
+			for kk, f := range x.idx {
+				v := x.val[kk]
+				row := m.W[int(f)*k : int(f)*k+k]
+				acc := g2[int(f)*k : int(f)*k+k]
+				for c, g := range s {
+					if g > -1e-4 && g < 1e-4 {
+						continue
+					}
+					gg := g * v
+					acc[c] += gg * gg
+					row[c] -= lr * gg / float32(math.Sqrt(float64(acc[c])+1e-8))
+				}
+			}
+			for c, g := range s {
+				gb[c] += g * g
+				m.B[c] -= lr * g / float32(math.Sqrt(float64(gb[c])+1e-8))
+			}
+		}
+	}
+	return m
+}

@@ -54,6 +54,7 @@ type rankerParams struct {
 	C         float64 // SVM regularisation
 	Epochs    int     // dual CD passes at most
 	MaxLabels int     // above this many articles, no SVM (kNN only)
+	LREpochs  int     // softmax regression passes
 }
 
 // ranker is the learned part of retrieval: a one-vs-rest linear SVM over
@@ -64,6 +65,7 @@ type ranker struct {
 	NumLabels int
 	Vec       *vectorizer
 	Model     *sparseModel // nil when there are too many labels
+	LR        *sparseModel // softmax regression; nil with Model
 
 	// kNN postings, derived from the examples at build and load time.
 	post   [][]int32
@@ -92,6 +94,7 @@ func trainRanker(exs []example, numLabels int, p rankerParams, train bool) *rank
 		}
 		m := trainSVM(xs, ys, numLabels, len(v.IDF), p.C, p.Epochs, runtime.GOMAXPROCS(0))
 		r.Model = m.sparsify(1e-4)
+		r.LR = trainSoftmax(xs, ys, numLabels, len(v.IDF), p.LREpochs, 0.5).sparsify(1e-3)
 	}
 	return r
 }
@@ -124,17 +127,31 @@ func (r *ranker) index(exs []example) []sparse {
 	return xs
 }
 
-// signals returns, per label, the SVM score (nil without a model) and the
-// best cosine similarity to one of the label's examples.
-func (r *ranker) signals(text, lang string) (clf, knn []float32) {
+// signals returns, per label, the SVM score and the softmax regression's
+// log-probability relative to the best (nil without a model) and the best
+// cosine similarity to one of the label's examples.
+func (r *ranker) signals(text, lang string) (clf, knn, lr []float32) {
 	x := r.Vec.transform(text, lang)
 	if r.Model != nil {
 		clf = make([]float32, r.NumLabels)
 		r.Model.scores(x, clf)
 	}
+	if r.LR != nil {
+		lr = make([]float32, r.NumLabels)
+		r.LR.scores(x, lr)
+		// Log-softmax minus its maximum is just the scores minus their
+		// maximum: 0 for the favourite, negative for the others.
+		mx := lr[0]
+		for _, v := range lr {
+			mx = max(mx, v)
+		}
+		for i := range lr {
+			lr[i] -= mx
+		}
+	}
 	knn = make([]float32, r.NumLabels)
 	if len(r.labels) == 0 {
-		return clf, knn
+		return clf, knn, lr
 	}
 	sims := make([]float32, len(r.labels))
 	for k, f := range x.idx {
@@ -149,7 +166,7 @@ func (r *ranker) signals(text, lang string) (clf, knn []float32) {
 			knn[l] = s
 		}
 	}
-	return clf, knn
+	return clf, knn, lr
 }
 
 // sigmoid is the logistic function.

@@ -39,6 +39,7 @@ type storedRanker struct {
 	NumLabels int
 	Vec       *vectorizer
 	Model     *sparseModel
+	LR        *sparseModel
 }
 
 // tuning is what cross-validation learned.
@@ -259,12 +260,12 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map
 		s.labelIdx[l] = i
 	}
 	s.trainHash = trainingHash(arts)
-	params := rankerParams{C: ix.cfg.C, Epochs: 10, MaxLabels: ix.cfg.MaxClassifierLabels}
+	params := rankerParams{C: ix.cfg.C, Epochs: 10, MaxLabels: ix.cfg.MaxClassifierLabels, LREpochs: 5}
 	switch {
 	case len(exs) == 0:
 		s.tuning = &tuning{Fusion: defaultFusion, Calibration: defaultCalibration}
 	case stored != nil && stored.NumLabels == len(labels) && tun != nil:
-		s.ranker = &ranker{NumLabels: stored.NumLabels, Vec: stored.Vec, Model: stored.Model}
+		s.ranker = &ranker{NumLabels: stored.NumLabels, Vec: stored.Vec, Model: stored.Model, LR: stored.LR}
 		s.ranker.index(exs)
 		s.stored, s.tuning = stored, tun
 	default:
@@ -275,7 +276,7 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map
 		}
 		s.tuning = t
 		s.ranker = trainRanker(exs, len(labels), params, true)
-		s.stored = &storedRanker{NumLabels: len(labels), Vec: s.ranker.Vec, Model: s.ranker.Model}
+		s.stored = &storedRanker{NumLabels: len(labels), Vec: s.ranker.Vec, Model: s.ranker.Model, LR: s.ranker.LR}
 	}
 	return s, nil
 }
@@ -429,9 +430,9 @@ func (s *state) candidates(ctx context.Context, r *ranker, q request, n int, exc
 }
 
 func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, exclude func(label int) bool) []candidate {
-	var clf, knn []float32
+	var clf, knn, lr []float32
 	if r != nil {
-		clf, knn = r.signals(q.text, q.lang)
+		clf, knn, lr = r.signals(q.text, q.lang)
 	}
 	pool := map[int]bool{}
 	add := func(l int) {
@@ -470,6 +471,9 @@ func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, 
 		if knn != nil {
 			c.Sig[sigKNN] = knn[l]
 		}
+		if lr != nil {
+			c.Sig[sigLR] = lr[l]
+		}
 		c.Sig[sigDense] = dense[l]
 		c.Sig[sigBM25] = bm25[l]
 		out = append(out, c)
@@ -480,6 +484,10 @@ func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, 
 
 // maxCVQuestions bounds the questions evaluated in cross-validation.
 const maxCVQuestions = 6000
+
+// maxCVQuestionsLarge is the budget when the dense search is exhaustive
+// over many passages (tens of milliseconds per question).
+const maxCVQuestionsLarge = 1500
 
 // crossValidate fits the fusion weights and the calibration on the
 // example questions: k folds of the questions, and in each fold one k-th
@@ -497,7 +505,11 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	// Evaluate at most maxCVQuestions of them (every k-th): enough to fit
 	// a handful of weights, and it bounds the cost for large help
 	// centers, where each evaluation scans all passages.
-	step := max(1, (len(qidx)+maxCVQuestions-1)/maxCVQuestions)
+	budget := maxCVQuestions
+	if len(s.passages) >= parallelDenseMin {
+		budget = maxCVQuestionsLarge
+	}
+	step := max(1, (len(qidx)+budget-1)/budget)
 	var evalIdx []int
 	for j := 0; j < len(qidx); j += step {
 		evalIdx = append(evalIdx, qidx[j])

@@ -220,10 +220,13 @@ func testAttachmentsAndAgent(t *testing.T, env *webchattest.Env, tab *webchattes
 	}
 	tab.Navigate(env.URL + "/en/")
 	tab.OpenWidget()
+	// Back to English (the visitor chose Chinese earlier), through the
+	// widget's page API.
+	tab.Eval(`(() => { window.Supportbot.setLanguage("en"); return true })()`, nil)
 	upload("huge.pdf")
-	tab.Wait("the size error", W+`.querySelector(".notice").textContent === "That is too large: the limit is 5 MB."`)
+	tab.Wait("the size error", W+`.querySelector(".notice")?.textContent === "That is too large: the limit is 5 MB."`)
 	upload("notes.png")
-	tab.Wait("the type error", W+`.querySelector(".notice").textContent.startsWith("Only images (PNG, JPEG, GIF, WebP) and PDF files")`)
+	tab.Wait("the type error", W+`.querySelector(".notice")?.textContent.startsWith("Only images (PNG, JPEG, GIF, WebP) and PDF files")`)
 	tab.Shot("11-attachment-refused")
 	upload("screenshot.png")
 	tab.Wait("the attachment chip", W+`.querySelector(".chips .file-chip")`)
@@ -244,10 +247,10 @@ func testAttachmentsAndAgent(t *testing.T, env *webchattest.Env, tab *webchattes
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab.Wait("the agent's reply", W+`.querySelector(".msg.agent .who").textContent === "Support agent" && `+W+`.querySelectorAll(".msg.agent .star").length === 5`)
+	tab.Wait("the agent's reply", W+`.querySelector(".msg.agent .who")?.textContent === "Support agent" && `+W+`.querySelectorAll(".msg.agent .star").length === 5`)
 	tab.Shot("12-agent-reply")
 	tab.Do(chromedp.Click(webchattest.In(`.msg.agent .star[data-score="4"]`)))
-	tab.Wait("the rating thanks", W+`.querySelector(".msg.agent .csat").textContent === "Thanks for rating us!"`)
+	tab.Wait("the rating thanks", W+`.querySelector(".msg.agent .csat")?.textContent === "Thanks for rating us!"`)
 	if rs := env.Rater.Ratings(); len(rs) != 1 || rs[0].TicketID != 42 || rs[0].Score != 4 {
 		t.Fatalf("ratings %+v", rs)
 	}
@@ -294,7 +297,7 @@ func TestBrowserEmbeddedElsewhere(t *testing.T) {
 	// A forged signature is refused with a clear message.
 	tab.Navigate(shop.URL + "/?user=u-79&forge=1")
 	tab.Ask("hello")
-	tab.Wait("the identity error", W+`.querySelector(".notice").textContent.includes("No pudimos verificar tu sesión")`)
+	tab.Wait("the identity error", W+`.querySelector(".notice")?.textContent.includes("No pudimos verificar tu sesión")`)
 	tab.Shot("02-forged-identity")
 	for _, m := range env.Handler.Messages() {
 		if m.Account == "u-79" || m.Text == "hello" {

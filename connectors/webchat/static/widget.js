@@ -70,7 +70,11 @@
     if (args) Object.keys(args).forEach(function (k) { s = s.split('{' + k + '}').join(args[k]); });
     return s;
   }
-  function sizeText(n) { return n >= 1048576 ? (Math.round(n / 104857.6) / 10) + ' MB' : Math.round(n / 1024) + ' KB'; }
+  function sizeText(n) {
+    if (n >= 1048576) return (Math.round(n / 104857.6) / 10) + ' MB';
+    return n >= 1024 ? Math.round(n / 1024) + ' KB' : n + ' B';
+  }
+  function clearError() { notice.hidden = true; }
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var a = new Uint8Array(16); crypto.getRandomValues(a);
@@ -447,6 +451,7 @@
       return;
     }
     input.value = '';
+    clearError();
     var atts = pendingAtts.map(function (a) { return a.id; });
     pendingAtts = []; renderChips();
     send({ text: text, attachments: atts });
@@ -540,6 +545,7 @@
         return api('POST', '/api/v1/conversations/' + encodeURIComponent(state.conversationId) +
           '/attachments?name=' + encodeURIComponent(f.name), f);
       }).then(function (info) {
+        clearError();
         pendingAtts.push(info); renderChips();
       }, function (err) { showError(err, err.code === 'invalid' ? 'error_type' : null); });
     });

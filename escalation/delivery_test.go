@@ -491,3 +491,19 @@ func testAgents(t *testing.T) {
 		t.Fatal("password hashing")
 	}
 }
+
+// FuzzVerify: any header and body are refused or accepted without panic,
+// and only a header made with the secret is accepted.
+func FuzzVerify(f *testing.F) {
+	now := time.Unix(1_700_000_000, 0)
+	f.Add(escalation.Sign("k", now, []byte("{}")), []byte("{}"))
+	f.Add("t=1700000000,v1=00", []byte("x"))
+	f.Add("t=,v1=", []byte(""))
+	f.Add("v1=abc,t=99999999999999999999", []byte("x"))
+	f.Fuzz(func(t *testing.T, header string, body []byte) {
+		err := escalation.Verify("k", header, body, now, time.Hour)
+		if err == nil && escalation.Verify("other secret", header, body, now, time.Hour) == nil {
+			t.Fatalf("header %q verifies under two secrets", header)
+		}
+	})
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// run calls Main as the binary would be called.
+func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err = Main(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func writeArticle(t *testing.T, dir, name, id, lang, title, questions, body string) {
+	t.Helper()
+	var q strings.Builder
+	for _, s := range strings.Split(questions, "|") {
+		fmt.Fprintf(&q, "  - %q\n", s)
+	}
+	os.MkdirAll(dir, 0o755)
+	data := fmt.Sprintf("---\nid: %s\ntitle: %q\nlanguage: %s\ncategory: test\nquestions:\n%s---\n%s\n", id, title, lang, q.String(), body)
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAskUsesDemoHelpCenter(t *testing.T) {
+	data := demoDataDir(t)
+	out, _, err := run(t, "", "--data-dir", data, "ask", "--json", "How do I reset my password? I forgot it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Decision  string
+		Lang      string
+		Citations []struct{ ArticleID string `json:"article_id"` }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v in %s", err, out)
+	}
+	if r.Decision != "answer" || r.Lang != "en" || len(r.Citations) != 1 || r.Citations[0].ArticleID != "reset-password" {
+		t.Fatalf("reply = %s", out)
+	}
+	// Plain output in Chinese, with the article link.
+	out, _, err = run(t, "", "--data-dir", data, "ask", "忘记登录密码了怎么办")
+	if err != nil || !strings.Contains(out, "/zh-Hans/articles/reset-password") {
+		t.Fatalf("out = %s, err = %v", out, err)
+	}
+	if _, stderr, err := run(t, "", "--data-dir", data, "ask", "--lang", "xx", "hi"); err == nil {
+		t.Fatalf("unsupported --lang accepted: %s", stderr)
+	}
+	if _, _, err := run(t, "", "--data-dir", data, "ask", strings.Repeat("a", 5000)); err == nil || !strings.Contains(err.Error(), "too long") {
+		t.Fatalf("huge question: %v", err)
+	}
+}
+
+func TestIngestReportsChangesAndBrokenFiles(t *testing.T) {
+	data, src := t.TempDir(), t.TempDir()
+	writeArticle(t, src, "a.md", "alpha", "en", "Alpha", "how do I alpha|what is alpha", "Alpha body.")
+	writeArticle(t, src, "b.md", "beta", "en", "Beta", "how do I beta|what is beta", "Beta body.")
+	os.WriteFile(filepath.Join(src, "broken.md"), []byte("---\nid: x\ntitle: X\nlanguage: en\ncategory: c\nquestions: [\n---\nbody\n"), 0o644)
+
+	out, stderr, err := run(t, "", "--data-dir", data, "ingest", "--quiet", src)
+	if ee, ok := err.(exitError); !ok || ee != 1 {
+		t.Fatalf("err = %v (want exit 1 for the rejected file)", err)
+	}
+	if !strings.Contains(stderr, filepath.Join(src, "broken.md")+":") {
+		t.Fatalf("stderr does not name the broken file and line: %s", stderr)
+	}
+	if !strings.Contains(out, "2 added, 0 changed, 0 removed, 0 unchanged, 1 rejected") {
+		t.Fatalf("out = %s", out)
+	}
+	os.Remove(filepath.Join(src, "broken.md"))
+	os.Remove(filepath.Join(src, "b.md"))
+	writeArticle(t, src, "a.md", "alpha", "en", "Alpha", "how do I alpha|what is alpha", "Alpha body, changed.")
+	writeArticle(t, src, "c.md", "gamma", "en", "Gamma", "how do I gamma|what is gamma", "Gamma body.")
+	out, _, err = run(t, "", "--data-dir", data, "ingest", "--quiet", src)
+	if err != nil || !strings.Contains(out, "1 added, 1 changed, 1 removed, 0 unchanged, 0 rejected") ||
+		!strings.Contains(out, "removed beta@en") {
+		t.Fatalf("out = %s, err = %v", out, err)
+	}
+	// The server and ask now answer from these articles, not the demo.
+	out, _, err = run(t, "", "--data-dir", data, "ask", "--json", "how do I gamma")
+	if err != nil || !strings.Contains(out, `"article_id": "gamma"`) {
+		t.Fatalf("ask after ingest: %s %v", out, err)
+	}
+	if _, _, err := run(t, "", "--data-dir", data, "ingest", filepath.Join(src, "missing")); err == nil {
+		t.Fatal("missing folder accepted")
+	}
+}
+
+func TestEvalJSON(t *testing.T) {
+	dir := t.TempDir()
+	arts := filepath.Join(dir, "articles")
+	writeArticle(t, arts, "a.md", "card", "en", "Card delivery", "when will my card arrive|my card has not arrived|where is my new card|card still not here|how long does card delivery take", "Cards arrive in 5 days.")
+	writeArticle(t, arts, "b.md", "pin", "en", "Change PIN", "how do I change my pin|I want a new PIN|can I reset my card pin|forgot my pin code|pin change", "Change your PIN at any ATM.")
+	os.WriteFile(filepath.Join(dir, "queries.jsonl"), []byte(`{"query": "my card never arrived", "expected": ["card"], "language": "en"}
+{"query": "I need to change my PIN", "expected": ["pin"], "language": "en"}
+{"query": "what is the weather on Mars tomorrow", "expected": [], "language": "en"}
+`), 0o644)
+	data := t.TempDir()
+	out, _, err := run(t, "", "--data-dir", data, "eval", "--json", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out)
+	}
+	for _, k := range []string{"queries", "hit_at_1", "hit_at_5", "mrr", "accuracy", "abstain_precision", "abstain_recall",
+		"p50_ms", "p99_ms", "index_seconds", "by_language"} {
+		if _, ok := rep[k]; !ok {
+			t.Errorf("missing key %s", k)
+		}
+	}
+	if rep["queries"].(float64) != 3 || rep["hit_at_1"].(float64) != 1 {
+		t.Errorf("report = %s", out)
+	}
+	en := rep["by_language"].(map[string]any)["en"].(map[string]any)
+	if en["queries"].(float64) != 3 {
+		t.Errorf("by_language = %v", en)
+	}
+	// eval never writes into the data folder.
+	if entries, _ := os.ReadDir(data); len(entries) != 0 {
+		t.Errorf("eval wrote %d entries into the data dir", len(entries))
+	}
+	os.WriteFile(filepath.Join(dir, "queries.jsonl"), []byte("{\"query\": \"x\", \"expected\": [\"card\"]}\nnot json\n"), 0o644)
+	if _, _, err := run(t, "", "--data-dir", data, "eval", dir); err == nil || !strings.Contains(err.Error(), "queries.jsonl:2") {
+		t.Fatalf("bad queries file: %v", err)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	_, stderr, err := run(t, "", "frobnicate")
+	if ee, ok := err.(exitError); !ok || ee != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Fatalf("err = %v, stderr = %s", err, stderr)
+	}
+}
+
+// startServer runs `supportbot serve` on a free port and returns its URL.
+func startServer(t *testing.T, data string, env ...string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Main(ctx, []string{"--data-dir", data, "serve", "--addr", addr}, nil, io.Discard, io.Discard) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	url := "http://" + addr
+	for i := 0; i < 600; i++ {
+		if resp, err := http.Get(url + "/healthz"); err == nil {
+			resp.Body.Close()
+			return url
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v", err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	t.Fatal("server did not start")
+	return ""
+}
+
+func TestServeHealthReadinessMetrics(t *testing.T) {
+	url := startServer(t, demoDataDir(t), "SUPPORTBOT_LOG_LEVEL=error")
+	for path, want := range map[string]string{"/healthz": `"ok"`, "/readyz": `"ready"`, "/metrics": "go_goroutines"} {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+}

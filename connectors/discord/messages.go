@@ -158,9 +158,16 @@ func (c *Connector) handleMessage(ctx context.Context, m *discordgo.Message, whe
 		Text: c.stripMention(m.Content), HintLang: lang,
 		DisplayName: displayName(m.Author, m.Member), Attachments: atts, Time: m.Timestamp,
 	}
-	if msg.Text == "" && len(atts) == 0 && len(notices) == 0 {
+	if msg.Text == "" && len(atts) == 0 {
+		// A sticker, an empty mention, or only files that were refused:
+		// nothing for the engine; say why the files were not taken.
 		stopTyping()
-		return true // a sticker, an empty mention
+		if len(notices) == 0 {
+			return true
+		}
+		parts := []outMessage{{Content: noticeText(lang, notices)}}
+		ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID}
+		return c.deliver(ctx, conv, parts, deliverOpts{ref: ref, nonce: nonceFor(m.ID), owner: user}) == nil
 	}
 	reply, err := c.handler().Handle(ctx, msg)
 	stopTyping()

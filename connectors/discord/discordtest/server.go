@@ -447,6 +447,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /attachments/", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		data, ok := s.files[r.URL.Path]
+		s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Status: http.StatusOK, Time: time.Now()})
 		s.mu.Unlock()
 		if !ok {
 			http.NotFound(w, r)

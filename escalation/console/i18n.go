@@ -8,9 +8,10 @@ import (
 	"github.com/supportbot/supportbot"
 )
 
-// uiLangs are the languages the console's own strings are translated to.
-// A string missing in a language falls back to English.
-var uiLangs = []string{"en", "zh-Hans"}
+// uiLangs are the languages the console's own strings are translated to
+// (all of supportbot's; messages_more.go holds the nine beyond en and
+// zh-Hans). A string missing in a language falls back to English.
+var uiLangs = supportbot.Languages
 
 // messages are the console's UI strings by language and key. Keys with a
 // prefix (status_, priority_, role_, kind_, delivery_, action_) are looked
@@ -50,7 +51,6 @@ var messages = map[string]map[string]string{
 		"delete":        "Delete", "title": "Title", "text": "Text", "add_macro": "Add canned reply",
 		"due_in": "in %s", "overdue": "%s overdue", "done": "—",
 		"flash_replied": "Reply queued for delivery.", "flash_noted": "Note added.", "flash_saved": "Saved.",
-		"flash_action": "Action sent: %s.",
 	},
 	"zh-Hans": {
 		"console": "客服工作台", "queue": "工单队列", "admin": "管理", "language": "语言", "logout": "退出登录",
@@ -86,7 +86,6 @@ var messages = map[string]map[string]string{
 		"delete":        "删除", "title": "标题", "text": "内容", "add_macro": "添加快捷回复",
 		"due_in": "%s 后", "overdue": "已超时 %s", "done": "—",
 		"flash_replied": "回复已加入发送队列。", "flash_noted": "备注已添加。", "flash_saved": "已保存。",
-		"flash_action": "操作已发送：%s。",
 	},
 }
 

@@ -134,7 +134,7 @@ func (c *Console) base(r *http.Request, sess *escalation.Session) base {
 	}
 	if k := r.URL.Query().Get("flash"); k != "" {
 		// Only known keys: a link cannot make the console say anything.
-		if _, ok := messages["en"]["flash_"+k]; ok && k != "action" {
+		if _, ok := messages["en"]["flash_"+k]; ok {
 			b.Flash = &flash{Kind: "ok", Text: tr(b.Lang, "flash_"+k)}
 		}
 	}

@@ -264,6 +264,7 @@ func (s *Service) settle(ctx context.Context, d Delivery, sendErr error) error {
 	return s.inTx(ctx, func(t *txn) error {
 		t.changes = append(t.changes, Change{TicketID: d.TicketID, Type: "delivery"})
 		if sendErr == nil {
+			s.metrics.deliveries.WithLabelValues(d.Kind, DeliveryDelivered).Inc()
 			_, err := t.Exec(ctx, `UPDATE esc_outbox SET status = ?, attempts = ?, delivered_at = ?, last_error = '' WHERE id = ?`,
 				DeliveryDelivered, attempts, now.UnixMilli(), d.ID)
 			if err != nil {
@@ -278,6 +279,7 @@ func (s *Service) settle(ctx context.Context, d Delivery, sendErr error) error {
 		var perm permanentError
 		next := now.Add(s.backoff(attempts))
 		if errors.As(sendErr, &perm) || next.Sub(d.CreatedAt) > s.cfg.GiveUpAfter {
+			s.metrics.deliveries.WithLabelValues(d.Kind, DeliveryFailed).Inc()
 			if _, err := t.Exec(ctx, `UPDATE esc_outbox SET status = ?, attempts = ?, last_error = ? WHERE id = ?`,
 				DeliveryFailed, attempts, msg, d.ID); err != nil {
 				return fmt.Errorf("record delivery: %w", err)
@@ -290,6 +292,7 @@ func (s *Service) settle(ctx context.Context, d Delivery, sendErr error) error {
 			return t.event(ctx, d.TicketID, EventDelivery, ActorSystem, map[string]any{
 				"delivery_id": d.ID, "target": d.Target, "error": msg, "attempts": attempts})
 		}
+		s.metrics.deliveries.WithLabelValues(d.Kind, "retry").Inc()
 		_, err := t.Exec(ctx, `UPDATE esc_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
 			attempts, next.UnixMilli(), msg, d.ID)
 		if err != nil {

@@ -63,6 +63,7 @@ func (s *Service) ProtectAccount(ctx context.Context, p supportbot.Protection) e
 		actor = Actor{ID: "bot", Name: "bot for user:" + p.Channel + ":" + p.UserID}
 	}
 	if !contains(ProtectiveActions, p.Action) {
+		s.metrics.actions.WithLabelValues("not_protective", "refused").Inc()
 		s.log.WithFields(map[string]any{"ticket_id": p.TicketID, "channel": p.Channel, "action": p.Action}).
 			Warn("escalation: refused a non-protective account action from the bot")
 		if err := s.inTx(ctx, func(t *txn) error {
@@ -147,6 +148,7 @@ func (s *Service) runAction(ctx context.Context, actor Actor, action, account st
 	if callErr != nil {
 		status, msg = protFailed, callErr.Error()
 	}
+	s.metrics.actions.WithLabelValues(action, status).Inc()
 	// Record the outcome even if the caller gave up meanwhile: the call
 	// happened.
 	rctx := context.WithoutCancel(ctx)

@@ -112,7 +112,8 @@ type Service struct {
 	// its own: each call gets a deadline from the config.
 	HTTPClient *http.Client
 
-	wake chan struct{} // pokes the delivery worker
+	wake    chan struct{} // pokes the delivery worker
+	metrics *metrics
 
 	mu   sync.Mutex
 	subs map[chan Change]struct{}
@@ -136,6 +137,7 @@ func New(cfg Config, db *sqldb.DB, channels map[string]supportbot.Channel, log l
 		Now:        time.Now,
 		HTTPClient: &http.Client{},
 		wake:       make(chan struct{}, 1),
+		metrics:    newMetrics(),
 		subs:       map[chan Change]struct{}{},
 	}
 }
@@ -367,8 +369,9 @@ func (s *Service) Escalate(ctx context.Context, e supportbot.Escalation) (*suppo
 		return nil, err
 	}
 	var id int64
+	var created bool
 	for try := 0; ; try++ {
-		id, err = s.escalateOnce(ctx, e, stored, rejected)
+		id, created, err = s.escalateOnce(ctx, e, stored, rejected)
 		// A concurrent Escalate of the same conversation (PostgreSQL lets
 		// both transactions run) opened the ticket first: add to it.
 		if err != nil && sqldb.IsUniqueViolation(err) && try < 3 {
@@ -379,10 +382,16 @@ func (s *Service) Escalate(ctx context.Context, e supportbot.Escalation) (*suppo
 	if err != nil {
 		return nil, err
 	}
-	return s.Ticket(ctx, id)
+	t, err := s.Ticket(ctx, id)
+	if err == nil && created {
+		s.metrics.opened.WithLabelValues(t.Reason, string(t.Priority)).Inc()
+		s.log.WithFields(map[string]any{"ticket_id": t.ID, "channel": t.Channel, "conversation_id": t.ConversationID,
+			"lang": t.Lang, "reason": t.Reason, "priority": t.Priority}).Info("escalation: ticket opened")
+	}
+	return t, err
 }
 
-func (s *Service) escalateOnce(ctx context.Context, e supportbot.Escalation, files []storedFile, rejected []string) (int64, error) {
+func (s *Service) escalateOnce(ctx context.Context, e supportbot.Escalation, files []storedFile, rejected []string) (int64, bool, error) {
 	m := e.Message
 	now := s.now()
 	if !m.Time.IsZero() {
@@ -401,6 +410,7 @@ func (s *Service) escalateOnce(ctx context.Context, e supportbot.Escalation, fil
 	}
 	user := userActor(m.Channel, m.UserID, m.DisplayName)
 	var id int64
+	created := false
 	err := s.inTx(ctx, func(t *txn) error {
 		existing, err := scanTicket(t.QueryRow(ctx, `SELECT `+ticketColumns+` FROM esc_tickets WHERE open_key = ?`,
 			openKey(m.Channel, m.ConversationID)))
@@ -446,6 +456,7 @@ func (s *Service) escalateOnce(ctx context.Context, e supportbot.Escalation, fil
 		if err != nil {
 			return err // may be a unique violation: Escalate retries
 		}
+		created = true
 		tk, err := t.s.getTicket(ctx, t.Tx, id)
 		if err != nil {
 			return err
@@ -481,7 +492,7 @@ func (s *Service) escalateOnce(ctx context.Context, e supportbot.Escalation, fil
 		}
 		return t.addUserMessage(ctx, tk, m, files, rejected, now, user)
 	})
-	return id, err
+	return id, created && err == nil, err
 }
 
 func firstUserText(e supportbot.Escalation) string {

@@ -31,6 +31,11 @@ func setupEscalation(app *App) error {
 	if err := svc.Open(context.Background()); err != nil {
 		return err
 	}
+	if app.Metrics != nil {
+		if err := svc.RegisterMetrics(app.Metrics); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+	}
 	opts := console.Options{LLM: app.LLM, Log: log}
 	if app.Index != nil {
 		opts.Retriever = app.Index

@@ -55,6 +55,10 @@ type Server struct {
 	// MessageContentAllowed says whether the bot may request the Message
 	// Content intent (switched on in the Developer Portal). Default: true.
 	MessageContentAllowed bool
+	// NonceWindow is how long enforce_nonce finds an earlier message with
+	// the same nonce ("the past few minutes"). Default: 5 minutes; 0
+	// plays a retry that comes later than that.
+	NonceWindow time.Duration
 
 	srv *httptest.Server
 
@@ -101,7 +105,7 @@ func NewServer(tb testing.TB) *Server {
 	tb.Helper()
 	s := &Server{
 		Token: "fake-token-" + strconv.FormatInt(time.Now().UnixNano(), 36), HeartbeatInterval: 41250 * time.Millisecond,
-		MessageContentAllowed: true,
+		MessageContentAllowed: true, NonceWindow: 5 * time.Minute,
 		changed:               make(chan struct{}),
 		users:                 map[string]User{}, channels: map[string]*Channel{}, messages: map[string][]*Message{},
 		dms: map[string]string{}, commands: map[string][]Command{}, inters: map[string]*Interaction{},
@@ -719,7 +723,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, body []byte
 	// channel within a few minutes returns the first message.
 	key := id + "/" + nonce
 	if b.EnforceNonce && nonce != "" {
-		if e, ok := s.nonces[key]; ok && time.Since(e.at) < 5*time.Minute {
+		if e, ok := s.nonces[key]; ok && time.Since(e.at) < s.NonceWindow {
 			if prev := s.findLocked(id, e.messageID); prev != nil {
 				writeJSON(w, http.StatusOK, *prev)
 				return
@@ -981,4 +985,11 @@ func utf16Len(s string) int {
 		n += utf16.RuneLen(r)
 	}
 	return n
+}
+
+// SetNonceWindow changes NonceWindow while the server runs.
+func (s *Server) SetNonceWindow(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.NonceWindow = d
 }

@@ -99,6 +99,22 @@ func TestBrowserAgentFlow(t *testing.T) {
 	}
 	screenshot(t, ctx, dir, "1-queue.png")
 
+	// A new escalation shows up in the open queue without a reload.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__queueMarker = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.body.dataset.live === "connected"`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("live events never connected: %v", err)
+	}
+	s.escalate(t, "visitor-2", "Withdrawal to wrong network", "I picked the wrong network")
+	if err := chromedp.Do(ctx, waitText("#queue", "Withdrawal to wrong network")); err != nil {
+		t.Fatalf("the queue did not update live: %v", err)
+	}
+	if still, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__queueMarker === true`)); err != nil || !still {
+		t.Fatalf("the queue page reloaded (%v)", err)
+	}
+
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-ticket="%d"] a.subject`, tk.ID))),
 		chromedp.WaitVisible(chromedp.CSS("#reply-text")),

@@ -479,7 +479,10 @@ func (c *Console) attachment(w http.ResponseWriter, r *http.Request, _ *escalati
 		disp = "inline"
 	}
 	w.Header().Set("Content-Type", a.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": a.Name}))
+	if cd := mime.FormatMediaType(disp, map[string]string{"filename": a.Name}); cd != "" {
+		disp = cd
+	}
+	w.Header().Set("Content-Disposition", disp)
 	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)

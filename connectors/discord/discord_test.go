@@ -613,6 +613,51 @@ func TestConnector(t *testing.T) {
 		}
 	})
 
+	t.Run("SlashLinkIsPrivateStartWithToken", func(t *testing.T) {
+		in, _ := fake.Command(fake.SupportChannelID, carol, "en-US", "link", discordtest.Opt("code", "AbC123_-x"))
+		wait(t, fake, "the /link answer", func() bool {
+			in, _ := fake.Interaction(in.ID)
+			return in.Original != nil && strings.Contains(in.Original.Content, "Command start")
+		})
+		in, _ = fake.Interaction(in.ID)
+		if in.Original.Flags&discordtest.FlagEphemeral == 0 {
+			t.Error("/link answered publicly")
+		}
+		if got, _ := eng.message(in.ID); got.Command != supportbot.CmdStart || got.Text != "AbC123_-x" {
+			t.Errorf("engine got %+v", got)
+		}
+	})
+
+	t.Run("UnacknowledgedCommandIsStillAnswered", func(t *testing.T) {
+		// Discord forgot the interaction (or the acknowledgement failed):
+		// the answer goes to the conversation as a plain message.
+		fake.Fail("POST", "/interactions/", 404, 10062, 1)
+		in, _ := fake.Command(dm, alice, "en-US", "ask", discordtest.Opt("question", "still there?"))
+		wait(t, fake, "the answer in the DM", func() bool {
+			for _, m := range fake.BotMessages(dm) {
+				if strings.Contains(m.Content, "Answer to: still there?") {
+					return true
+				}
+			}
+			return false
+		})
+		if in, _ := fake.Interaction(in.ID); in.AckType != 0 {
+			t.Errorf("ack type %d", in.AckType)
+		}
+	})
+
+	t.Run("NoThreadPermission", func(t *testing.T) {
+		fake.DenyThreads(fake.SupportChannelID)
+		m := fake.Post(fake.SupportChannelID, carol, "<@"+bot+"> help")
+		wait(t, fake, "the explanation", func() bool { return len(repliesTo(fake, fake.SupportChannelID, m.ID)) == 1 })
+		if r := repliesTo(fake, fake.SupportChannelID, m.ID)[0]; !strings.Contains(r.Content, "direct message") {
+			t.Errorf("reply %q", r.Content)
+		}
+		if _, n := eng.message(m.ID); n != 0 {
+			t.Error("the question was answered in the public channel")
+		}
+	})
+
 	if late := fake.LateAcks(); late != 0 {
 		t.Errorf("%d interactions were acknowledged after Discord's 3 seconds", late)
 	}

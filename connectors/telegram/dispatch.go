@@ -118,6 +118,8 @@ func (c *Connector) dispatch(ctx context.Context) {
 // an apology to the user. A shutdown leaves it pending for the next run.
 func (c *Connector) process(ctx context.Context, p *pendingUpdate) {
 	st := c.getStore()
+	c.log.WithFields(logrus.Fields{"update_id": p.ID, "attempt": p.Attempts, "progress": p.Progress}).
+		Debug("telegram: processing update")
 	pctx, cancel := context.WithTimeout(ctx, processTimeout)
 	err := c.handleUpdate(pctx, p)
 	cancel()

@@ -154,6 +154,12 @@ func (s *sender) send(ctx context.Context, m outMsg) (*models.Message, error) {
 		if err == nil {
 			return msg, nil
 		}
+		if strings.Contains(err.Error(), "error decode response result") {
+			// Telegram answered ok: the message is sent; only its echo
+			// could not be read. Sending again would repeat it.
+			s.log.WithError(err).Warn("telegram: sent, but the answer could not be read")
+			return nil, nil
+		}
 		var tooMany *tgbot.TooManyRequestsError
 		var migrate *tgbot.MigrateError
 		switch {

@@ -735,4 +735,3 @@ func TestSendHonoursRateLimitsAndFailures(t *testing.T) {
 		t.Errorf("bad address: %v", err)
 	}
 }
-

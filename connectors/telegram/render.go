@@ -126,8 +126,10 @@ func (r *renderer) text(s string) {
 	r.toks = append(r.toks, tok{kind: tokText, text: s})
 }
 
-func (r *renderer) open(tag, attr string) { r.toks = append(r.toks, tok{kind: tokOpen, tag: tag, attr: attr}) }
-func (r *renderer) close(tag string)      { r.toks = append(r.toks, tok{kind: tokClose, tag: tag}) }
+func (r *renderer) open(tag, attr string) {
+	r.toks = append(r.toks, tok{kind: tokOpen, tag: tag, attr: attr})
+}
+func (r *renderer) close(tag string) { r.toks = append(r.toks, tok{kind: tokClose, tag: tag}) }
 
 // block renders a block node; depth is the list nesting, for indents.
 func (r *renderer) block(n ast.Node, depth int) {

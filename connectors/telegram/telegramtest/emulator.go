@@ -222,9 +222,9 @@ func (e *Emulator) Redeliver(tb testing.TB, updateID int64) {
 
 // Call is one Bot API call the bot made.
 type Call struct {
-	Method string            `json:"method"`
-	Body   map[string]any    `json:"body"`
-	Time   int64             `json:"time"` // Unix milliseconds
+	Method string         `json:"method"`
+	Body   map[string]any `json:"body"`
+	Time   int64          `json:"time"` // Unix milliseconds
 }
 
 // Calls returns the bot's calls of a method ("" for all), oldest first.
@@ -299,9 +299,6 @@ func (e *Emulator) fetch(tb testing.TB, chatID int64) {
 	tb.Helper()
 	var ss []stored
 	e.post(tb, "/getUpdates", map[string]any{"token": e.Token, "chatId": chatID}, &ss)
-	if os.Getenv("TGDEBUG") != "" && len(ss) > 0 {
-		tb.Logf("FETCH %+v", ss)
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, s := range ss {

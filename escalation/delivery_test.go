@@ -126,6 +126,45 @@ func testOutboxRetry(t *testing.T) {
 	})
 }
 
+// TestOutboxOrder: replies to one user are delivered in the order they
+// were written, even when the first needs retries.
+func TestOutboxOrder(t *testing.T) { dialects(t, testOutboxOrder) }
+
+func testOutboxOrder(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, escalation.Config{RetryBase: time.Second})
+	down := supportbot.Errorf(supportbot.EUNAVAILABLE, "down")
+	ch := &recChannel{name: "webchat", fail: []error{down}} // the first reply's first attempt
+	e.channels["webchat"] = ch
+	tk := mustEscalate(t, e.svc, esc("u1", "c1", "help"))
+	other := mustEscalate(t, e.svc, esc("u2", "c2", "help"))
+	for _, text := range []string{"first", "second", "third"} {
+		if _, err := e.svc.Reply(ctx, e.admin, tk.ID, text, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.Reply(ctx, e.admin, other.ID, "to another user", ""); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		e.svc.DeliverDue(ctx)
+		e.clock.Add(3 * time.Second)
+	}
+	var order []string
+	for _, s := range ch.Sent() {
+		if s.To.UserID == "u1" {
+			order = append(order, s.Reply.Text[strings.LastIndex(s.Reply.Text, "\n")+1:])
+		}
+	}
+	if strings.Join(order, ",") != "first,second,third" {
+		t.Fatalf("delivered in order %v", order)
+	}
+	// Another user's reply is not held up by this user's retries.
+	if s := ch.Sent(); len(s) != 4 || s[0].To.UserID != "u2" {
+		t.Fatalf("sent %+v", s)
+	}
+}
+
 // TestOutboxSurvivesRestart: a reply queued while the channel was missing
 // is delivered by a new Service on the same database.
 func TestOutboxSurvivesRestart(t *testing.T) { dialects(t, testOutboxSurvivesRestart) }

@@ -153,12 +153,32 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 }
 
-// DeliverDue makes one pass over the outbox rows that are due and returns
-// how many it attempted. Run calls it; tests call it to step time.
+// DeliverDue attempts every outbox row that is due, and returns how many
+// attempts it made. Run calls it; tests call it to step time. It makes
+// passes until one finds nothing to do, since delivering a user's reply
+// unblocks the next one.
 func (s *Service) DeliverDue(ctx context.Context) (int, error) {
+	total := 0
+	for pass := 0; pass < 100; pass++ {
+		n, err := s.deliverPass(ctx)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// deliverPass attempts up to 50 due rows.
+func (s *Service) deliverPass(ctx context.Context) (int, error) {
 	now := s.now()
-	rows, err := s.db.Query(ctx, `SELECT `+deliveryColumns+`, payload FROM esc_outbox
-		WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 50`, DeliveryPending, now.UnixMilli())
+	// A user's replies go out in the order agents wrote them: a channel
+	// row waits while an older one of the same ticket is still pending
+	// (retrying), so jittered retries never swap two replies.
+	rows, err := s.db.Query(ctx, `SELECT `+deliveryColumns+`, payload FROM esc_outbox o
+		WHERE status = ? AND next_attempt_at <= ? AND (kind <> ? OR NOT EXISTS (SELECT 1 FROM esc_outbox p
+			WHERE p.kind = o.kind AND p.ticket_id = o.ticket_id AND p.status = ? AND p.id < o.id))
+		ORDER BY next_attempt_at, id LIMIT 50`, DeliveryPending, now.UnixMilli(), outboxChannel, DeliveryPending)
 	if err != nil {
 		return 0, fmt.Errorf("read outbox: %w", err)
 	}

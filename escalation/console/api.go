@@ -14,8 +14,23 @@ import (
 
 // The JSON API mirrors the pages for scripts and integrations. Requests
 // and responses are JSON; errors are {"code","error"} with the matching
-// HTTP status. It uses the same session cookie and CSRF token as the pages
-// (GET /console/api/me returns the token).
+// HTTP status (401 without a session, 403 without the CSRF token). It uses
+// the same session cookie as the pages; state-changing calls send the
+// session's CSRF token in X-CSRF-Token (GET /console/api/me returns it).
+//
+//	GET  /console/api/me                        the agent, and csrf_token
+//	GET  /console/api/tickets?status=&priority=&lang=&channel=&assignee=&breached=1&q=&limit=
+//	                                            {"tickets": [...]} (status: active (default), all, or one)
+//	GET  /console/api/tickets/{id}              {"ticket", "messages" (with attachments and delivery), "events", "sla"}
+//	POST /console/api/tickets/{id}/reply        {"text", "status"?} -> 201 {"message_id"}
+//	POST /console/api/tickets/{id}/note         {"text"} -> 201 {"message_id"}
+//	POST /console/api/tickets/{id}/status       {"status"} -> {"ticket"}
+//	POST /console/api/tickets/{id}/priority     {"priority"} -> {"ticket"}
+//	POST /console/api/tickets/{id}/assign       {"agent_id"} (0 unassigns) -> {"ticket"}
+//	POST /console/api/tickets/{id}/tags         {"tags": [...]} -> {"ticket"}
+//	POST /console/api/tickets/{id}/draft        -> {"text"} (503 without an LLM)
+//	GET  /console/api/agents                    {"agents": [...]}
+//	GET  /console/api/macros                    {"macros": [...]}
 
 func decode(r *http.Request, v any) error {
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {

@@ -212,7 +212,7 @@ func (c *Console) authPage(h func(http.ResponseWriter, *http.Request, *escalatio
 				c.fail(w, r, err)
 				return
 			}
-			if r.Method == http.MethodGet && r.Header.Get("Accept") != "text/event-stream" {
+			if r.Method == http.MethodGet {
 				http.Redirect(w, r, Prefix+"/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}

@@ -326,20 +326,18 @@ func (c *Console) ticketPage(w http.ResponseWriter, r *http.Request, sess *escal
 	d := ticketData{base: c.base(r, sess), T: t, Statuses: escalation.Statuses, Priorities: escalation.Priorities,
 		AgentActions: escalation.AgentActions, ActionKey: escalation.NewKey(), HasLLM: c.opts.LLM != nil}
 	d.FRBreached, d.ResBreached = escalation.SLAState(t, d.Now)
-	if d.Thread, err = c.svc.Thread(ctx, id); err == nil {
-		if d.Events, err = c.svc.Events(ctx, id); err == nil {
-			if d.Others, err = c.svc.OtherTickets(ctx, t); err == nil {
-				if d.Macros, err = c.svc.Macros(ctx); err == nil {
-					if d.Actions, err = c.svc.Actions(ctx, id); err == nil {
-						d.Agents, d.names, err = c.agents(ctx)
-					}
-				}
-			}
+	for _, load := range []func() error{
+		func() (err error) { d.Thread, err = c.svc.Thread(ctx, id); return },
+		func() (err error) { d.Events, err = c.svc.Events(ctx, id); return },
+		func() (err error) { d.Others, err = c.svc.OtherTickets(ctx, t); return },
+		func() (err error) { d.Macros, err = c.svc.Macros(ctx); return },
+		func() (err error) { d.Actions, err = c.svc.Actions(ctx, id); return },
+		func() (err error) { d.Agents, d.names, err = c.agents(ctx); return },
+	} {
+		if err := load(); err != nil {
+			c.fail(w, r, err)
+			return
 		}
-	}
-	if err != nil {
-		c.fail(w, r, err)
-		return
 	}
 	// Live refreshes only swap the thread, facts and audit trail; they
 	// skip the retrieval.

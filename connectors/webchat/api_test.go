@@ -340,12 +340,12 @@ func TestSendErrors(t *testing.T) {
 func TestSendEngineErrors(t *testing.T) {
 	env := webchattest.Start(t, testConfig(), webchattest.Options{})
 	v := startVisitor(t, env)
-	env.Handler.HandleStreamFn = func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
+	env.Handler.SetStream(func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
 		if m.Text == "bad" {
 			return supportbot.Reply{}, supportbot.Errorf(supportbot.EINVALID, "That input is refused.")
 		}
 		return supportbot.Reply{}, errors.New("database on fire at 10.0.0.3")
-	}
+	})
 	r := call(t, "POST", env.URL+"/api/v1/conversations/"+v.conv+"/messages", v.token, map[string]any{"text": "bad"})
 	if r.Status != 400 || r.str("error", "message") != "That input is refused." {
 		t.Fatalf("engine EINVALID: %d %s", r.Status, r.Raw)
@@ -355,7 +355,7 @@ func TestSendEngineErrors(t *testing.T) {
 		t.Fatalf("engine failure leaked or wrong status: %d %s", r.Status, r.Raw)
 	}
 	// A silent engine (message added to an open ticket) gives no reply.
-	env.Handler.HandleStreamFn = nil
+	env.Handler.SetStream(nil)
 	r = call(t, "POST", env.URL+"/api/v1/conversations/"+v.conv+"/messages", v.token, map[string]any{"text": "more info"})
 	if r.Status != 200 || r.Body["reply"] != nil || r.Body["message"] == nil {
 		t.Fatalf("silent: %d %s", r.Status, r.Raw)
@@ -393,7 +393,7 @@ func readSSE(t testing.TB, body io.Reader) []sseEvent {
 
 func TestSendStream(t *testing.T) {
 	env := webchattest.Start(t, testConfig(), webchattest.Options{})
-	env.Handler.HandleStreamFn = webchattest.Engine(env.Library, time.Millisecond)
+	env.Handler.SetStream(webchattest.Engine(env.Library, time.Millisecond))
 	v := startVisitor(t, env)
 	req, _ := http.NewRequest("POST", env.URL+"/api/v1/conversations/"+v.conv+"/messages",
 		strings.NewReader(`{"text": "忘记密码了怎么办？"}`))
@@ -445,10 +445,10 @@ func TestFeedback(t *testing.T) {
 	replyID := r.Body["reply"].(map[string]any)["id"].(string)
 	fb := env.URL + "/api/v1/conversations/" + v.conv + "/feedback"
 
-	env.Handler.FeedbackFn = func(ctx context.Context, f supportbot.Feedback) (supportbot.Reply, error) {
+	env.Handler.SetFeedback(func(ctx context.Context, f supportbot.Feedback) (supportbot.Reply, error) {
 		return supportbot.Reply{ID: "fb-reply", Text: "Sorry it did not help. Want a human?", Decision: supportbot.DecisionClarify,
 			Actions: []supportbot.Action{{Kind: "human", Label: "Talk to a human"}}}, nil
-	}
+	})
 	got := call(t, "POST", fb, v.token, map[string]any{"message_id": replyID, "helpful": false, "comment": "It did not cover SMS"})
 	if got.Status != 200 || got.str("reply", "id") != "fb-reply" {
 		t.Fatalf("feedback: %d %s", got.Status, got.Raw)
@@ -632,13 +632,13 @@ func TestShutdownFinishesReplies(t *testing.T) {
 	env := webchattest.Start(t, testConfig(), webchattest.Options{})
 	v := startVisitor(t, env)
 	entered, release := make(chan struct{}), make(chan struct{})
-	env.Handler.HandleStreamFn = func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
+	env.Handler.SetStream(func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
 		emit("Working on it… ")
 		close(entered)
 		<-release
 		emit("done.")
 		return supportbot.Reply{Text: "Working on it… done.", Decision: supportbot.DecisionAnswer}, nil
-	}
+	})
 	var wg sync.WaitGroup
 	var streamed []sseEvent
 	wg.Add(1)
@@ -692,11 +692,11 @@ func TestShutdownTimeout(t *testing.T) {
 	v := startVisitor(t, env)
 	entered, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
-	env.Handler.HandleStreamFn = func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
+	env.Handler.SetStream(func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
 		close(entered)
 		<-release
 		return supportbot.Reply{Text: "late"}, nil
-	}
+	})
 	go func() {
 		req, _ := http.NewRequest("POST", env.URL+"/api/v1/conversations/"+v.conv+"/messages", strings.NewReader(`{"text": "stuck"}`))
 		req.Header.Set("Authorization", "Bearer "+v.token)
@@ -813,10 +813,10 @@ func TestReplyTimeout(t *testing.T) {
 	cfg.ReplyTimeout = 50 * time.Millisecond
 	env := webchattest.Start(t, cfg, webchattest.Options{})
 	v := startVisitor(t, env)
-	env.Handler.HandleStreamFn = func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
+	env.Handler.SetStream(func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
 		<-ctx.Done() // an engine stuck on a dependency
 		return supportbot.Reply{}, ctx.Err()
-	}
+	})
 	r := call(t, "POST", env.URL+"/api/v1/conversations/"+v.conv+"/messages", v.token, map[string]any{"text": "hello?"})
 	if r.Status != 503 || r.errCode() != "unavailable" {
 		t.Fatalf("got %d %s", r.Status, r.Raw)

@@ -36,7 +36,7 @@ const recordStreaming = `(() => {
 func TestBrowser(t *testing.T) {
 	env := webchattest.Start(t, testConfig(), webchattest.Options{})
 	// A reply streamed in pieces, as from an LLM, with a pause between them.
-	env.Handler.HandleStreamFn = webchattest.Engine(env.Library, 25*time.Millisecond)
+	env.Handler.SetStream(webchattest.Engine(env.Library, 25*time.Millisecond))
 	b := webchattest.NewBrowser(t)
 	tab := b.Tab()
 	question := "Why is my withdrawal still pending?"
@@ -161,11 +161,11 @@ func TestBrowser(t *testing.T) {
 		tab.Ask(payload)
 		tab.Wait("the payload as text", webchattest.CountText(".msg.user .bubble", payload)+` === 1`)
 		// A reply carrying markup (as a prompt-injected LLM might write) is sanitized.
-		env.Handler.HandleStreamFn = func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
+		env.Handler.SetStream(func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error) {
 			text := "Try [this](javascript:window.__xss=3) <img src=x onerror=\"window.__xss=4\"> **now**"
 			emit(text)
 			return supportbot.Reply{Text: text, Decision: supportbot.DecisionAnswer}, nil
-		}
+		})
 		tab.Ask("show me")
 		tab.Wait("the sanitized reply", `[...`+W+`.querySelectorAll(".msg.bot strong")].some(e => e.textContent === "now")`)
 		tab.Navigate(env.URL + "/en/search?q=" + url.QueryEscape(`<script>window.__xss=5</script><img src=x onerror="window.__xss=6">`))

@@ -22,13 +22,13 @@ func KeywordSearch(arts []*supportbot.Article, query, lang string, limit int) []
 		return nil
 	}
 	type scoredHit struct {
-		hit   SearchHit
+		a     *supportbot.Article
 		score int
 		other bool
 	}
 	var hits []scoredHit
 	for _, a := range arts {
-		title, body := strings.ToLower(a.Title), strings.ToLower(plainText(a.Body))
+		title, body := strings.ToLower(a.Title), strings.ToLower(a.Body)
 		qs := strings.ToLower(strings.Join(a.Questions, " "))
 		score, matched := 0, 0
 		for _, t := range terms {
@@ -42,8 +42,7 @@ func KeywordSearch(arts []*supportbot.Article, query, lang string, limit int) []
 			continue
 		}
 		score += 10 * matched // documents matching more of the words rank first
-		hits = append(hits, scoredHit{hit: SearchHit{ArticleID: a.ID, Lang: a.Lang, Title: a.Title, Category: a.Category,
-			Snippet: Snippet(plainText(a.Body), terms, 220)}, score: score, other: a.Lang != lang})
+		hits = append(hits, scoredHit{a: a, score: score, other: a.Lang != lang})
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].other != hits[j].other {
@@ -54,11 +53,13 @@ func KeywordSearch(arts []*supportbot.Article, query, lang string, limit int) []
 	var out []SearchHit
 	seen := map[string]bool{}
 	for _, h := range hits {
-		if seen[h.hit.ArticleID] || len(out) >= limit {
+		if seen[h.a.ID] || len(out) >= limit {
 			continue // one language version of each article
 		}
-		seen[h.hit.ArticleID] = true
-		out = append(out, h.hit)
+		seen[h.a.ID] = true
+		// Snippets only for what is shown: they are the costly part.
+		out = append(out, SearchHit{ArticleID: h.a.ID, Lang: h.a.Lang, Title: h.a.Title, Category: h.a.Category,
+			Snippet: Snippet(plainText(h.a.Body), terms, 220)})
 	}
 	return out
 }
@@ -129,12 +130,15 @@ func Snippet(text string, terms []string, width int) string {
 		b.WriteString("…")
 	}
 	window, wl := runes[start:end], lower[start:end]
+	tr := make([][]rune, len(terms))
+	for i, t := range terms {
+		tr[i] = []rune(t)
+	}
 	for i := 0; i < len(window); {
 		matched := 0
-		for _, t := range terms {
-			tr := []rune(t)
-			if i+len(tr) <= len(wl) && string(wl[i:i+len(tr)]) == t && len(tr) > matched {
-				matched = len(tr)
+		for _, t := range tr {
+			if len(t) > matched && i+len(t) <= len(wl) && runesEqual(wl[i:i+len(t)], t) {
+				matched = len(t)
 			}
 		}
 		if matched > 0 {
@@ -156,4 +160,13 @@ func plainText(md string) string {
 	r := strings.NewReplacer("**", "", "__", "", "`", "", "#", "", "> ", "", "|", " ")
 	s := r.Replace(md)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+func runesEqual(a, b []rune) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

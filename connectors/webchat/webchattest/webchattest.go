@@ -32,6 +32,20 @@ type Handler struct {
 	feedbacks []supportbot.Feedback
 }
 
+// SetStream replaces HandleStreamFn while the server may be calling it.
+func (h *Handler) SetStream(fn func(ctx context.Context, m supportbot.Message, emit func(string)) (supportbot.Reply, error)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.HandleStreamFn = fn
+}
+
+// SetFeedback replaces FeedbackFn while the server may be calling it.
+func (h *Handler) SetFeedback(fn func(ctx context.Context, f supportbot.Feedback) (supportbot.Reply, error)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.FeedbackFn = fn
+}
+
 // Handle implements supportbot.Handler.
 func (h *Handler) Handle(ctx context.Context, m supportbot.Message) (supportbot.Reply, error) {
 	return h.HandleStream(ctx, m, func(string) {})

@@ -145,14 +145,65 @@ func (f fusion) objective(qs []cvQuery) float64 {
 // confFeatures describe how sure a ranking is: the top fused score, its
 // margin over the second, the top article's raw classifier and kNN
 // signals (an unknown intent tends to have a low kNN similarity even when
-// the classifier, forced to choose, is confident), and the classifier's
-// and kNN's own margins between their best and second-best articles.
-const numConfFeatures = 6
+// the classifier, forced to choose, is confident), the classifier's and
+// kNN's own margins between their best and second-best articles, and the
+// softmax regression's maximum probability (the classic out-of-scope
+// baseline of Hendrycks and Gimpel), over the candidates; then the top
+// fused score and kNN similarity relative to what is typical for that
+// article's own questions (labelStats): like the per-class decision
+// boundaries of ADB (Zhang et al. 2021), an article whose questions are
+// all alike needs a closer match than one whose questions vary.
+const numConfFeatures = 9
 
-func confFeatures(r []scored) [numConfFeatures]float64 {
+// labelStats are the mean fused score and kNN similarity of each label's
+// correctly ranked questions in cross-validation; Global is the fallback
+// for labels without any.
+type labelStats struct {
+	Score, KNN             []float64
+	GlobalScore, GlobalKNN float64
+}
+
+func fitLabelStats(numLabels int, cv []cvQuery, fu fusion) labelStats {
+	st := labelStats{Score: make([]float64, numLabels), KNN: make([]float64, numLabels)}
+	n := make([]int, numLabels)
+	total := 0
+	for _, q := range cv {
+		r := fu.rank(q.Cands)
+		if q.Gold < 0 || len(r) == 0 || r[0].Label != q.Gold {
+			continue
+		}
+		st.Score[q.Gold] += r[0].Score
+		st.KNN[q.Gold] += float64(r[0].Sig[sigKNN])
+		st.GlobalScore += r[0].Score
+		st.GlobalKNN += float64(r[0].Sig[sigKNN])
+		n[q.Gold]++
+		total++
+	}
+	if total > 0 {
+		st.GlobalScore /= float64(total)
+		st.GlobalKNN /= float64(total)
+	}
+	for l := range n {
+		if n[l] == 0 {
+			st.Score[l], st.KNN[l] = st.GlobalScore, st.GlobalKNN
+		} else {
+			// Shrink towards the global mean: a few questions give a noisy mean.
+			const prior = 3
+			st.Score[l] = (st.Score[l] + prior*st.GlobalScore) / float64(n[l]+prior)
+			st.KNN[l] = (st.KNN[l] + prior*st.GlobalKNN) / float64(n[l]+prior)
+		}
+	}
+	return st
+}
+
+func confFeatures(r []scored, st *labelStats) [numConfFeatures]float64 {
 	var x [numConfFeatures]float64
 	if len(r) == 0 {
 		return x
+	}
+	if st != nil && r[0].Label < len(st.Score) {
+		x[7] = r[0].Score - st.Score[r[0].Label]
+		x[8] = float64(r[0].Sig[sigKNN]) - st.KNN[r[0].Label]
 	}
 	x[0] = r[0].Score
 	if len(r) > 1 {
@@ -175,6 +226,13 @@ func confFeatures(r []scored) [numConfFeatures]float64 {
 			x[4+k] = float64(a - b)
 		}
 	}
+	// Sig[sigLR] is the log-probability minus the best one's, so the best
+	// probability is 1/sum(exp(Sig)).
+	var z float64
+	for _, c := range r {
+		z += math.Exp(float64(c.Sig[sigLR]))
+	}
+	x[6] = -math.Log(z)
 	return x
 }
 
@@ -187,12 +245,13 @@ type calibration struct {
 	B           float64
 	// Threshold is the recommended abstain threshold on the confidence.
 	Threshold float64
+	Labels    labelStats
 }
 
 // defaultCalibration is used before there is data to fit one: it maps the
 // top fused score through a sigmoid centred on a middling score.
 var defaultCalibration = calibration{
-	Scale: [numConfFeatures]float64{1, 1, 1, 1, 1, 1},
+	Scale: [numConfFeatures]float64{1, 1, 1, 1, 1, 1, 1, 1, 1},
 	W:     [numConfFeatures]float64{6}, B: -3, Threshold: 0.5,
 }
 
@@ -206,10 +265,12 @@ func (c *calibration) confidence(x [numConfFeatures]float64) float64 {
 
 // fitCalibration fits the logistic regression by Newton's method with a
 // small ridge penalty (deterministic, converges in a few iterations for
-// five parameters) and then picks the abstain threshold that maximises
+// a few parameters) and then picks the abstain threshold that maximises
 // decision accuracy: right when a known intent is answered correctly or an
-// unknown one is abstained on.
-func fitCalibration(xs [][numConfFeatures]float64, ys []bool) calibration {
+// unknown one (unknown[i]) is abstained on. Abstaining on a known intent
+// is wrong even when the answer would have been wrong, as in the
+// evaluation's definition.
+func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibration {
 	const d = numConfFeatures
 	var c calibration
 	n := float64(len(xs))
@@ -274,12 +335,12 @@ func fitCalibration(xs [][numConfFeatures]float64, ys []bool) calibration {
 
 	// Threshold: try every distinct confidence as a cut point.
 	type pc struct {
-		p  float64
-		ok bool
+		p       float64
+		ok, unk bool
 	}
 	ps := make([]pc, len(xs))
 	for i, x := range xs {
-		ps[i] = pc{c.confidence(x), ys[i]}
+		ps[i] = pc{c.confidence(x), ys[i], unknown[i]}
 	}
 	slices.SortFunc(ps, func(a, b pc) int {
 		switch {
@@ -302,7 +363,7 @@ func fitCalibration(xs [][numConfFeatures]float64, ys []bool) calibration {
 	for i := 0; i < len(ps); i++ {
 		if ps[i].ok {
 			right--
-		} else {
+		} else if ps[i].unk {
 			right++
 		}
 		if i+1 < len(ps) && ps[i+1].p == ps[i].p {

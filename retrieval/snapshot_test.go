@@ -1,0 +1,88 @@
+package retrieval
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/philippgille/chromem-go"
+
+	"github.com/supportbot/supportbot/knowledge"
+	"github.com/supportbot/supportbot/retrieval/embed"
+)
+
+// BenchmarkSnapshot compares this package's snapshot with chromem-go's
+// DB export for 10,000 passages (2,000 synthetic articles) embedded by
+// embed.Local: save and load time and file size.
+//
+//	go test ./retrieval/ -run '^$' -bench BenchmarkSnapshot -benchtime 3x
+func BenchmarkSnapshot(b *testing.B) {
+	arts := syntheticArticles(2000, 7)
+	l := embed.NewLocal(0)
+	vecs := map[string][]float32{}
+	var docs []chromem.Document
+	for _, a := range arts {
+		for _, p := range knowledge.Chunk(a) {
+			v := l.Vector(embedText(p))
+			vecs[passageHash(l.Model(), p)] = v
+			docs = append(docs, chromem.Document{ID: strconv.Itoa(len(docs)), Content: p.Text,
+				Metadata: map[string]string{"article": a.Key()}, Embedding: v})
+		}
+	}
+	if len(docs) != 10_000 {
+		b.Fatalf("%d passages", len(docs))
+	}
+	dir := b.TempDir()
+	ctx := context.Background()
+
+	b.Run("own-gob-gzip", func(b *testing.B) {
+		path := filepath.Join(dir, "own.gz")
+		snap := &snapshot{Version: snapshotVersion, Model: l.Model(), Articles: arts, Vectors: vecs}
+		var save, load time.Duration
+		for i := 0; i < b.N; i++ {
+			t0 := time.Now()
+			if _, err := writeSnapshot(path, snap); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if s, _, err := readSnapshot(path); err != nil || len(s.Vectors) != len(vecs) {
+				b.Fatal(err)
+			}
+			save, load = save+t1.Sub(t0), load+time.Since(t1)
+		}
+		st, _ := os.Stat(path)
+		b.ReportMetric(save.Seconds()/float64(b.N), "save-s")
+		b.ReportMetric(load.Seconds()/float64(b.N), "load-s")
+		b.ReportMetric(float64(st.Size())/(1<<20), "MiB")
+	})
+	b.Run("chromem-export-gzip", func(b *testing.B) {
+		path := filepath.Join(dir, "chromem.gob.gz")
+		db := chromem.NewDB()
+		col, _ := db.CreateCollection("passages", nil, nil)
+		for _, d := range docs {
+			if err := col.AddDocument(ctx, d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		var save, load time.Duration
+		for i := 0; i < b.N; i++ {
+			t0 := time.Now()
+			if err := db.ExportToFile(path, true, ""); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			db2 := chromem.NewDB()
+			if err := db2.ImportFromFile(path, ""); err != nil {
+				b.Fatal(err)
+			}
+			save, load = save+t1.Sub(t0), load+time.Since(t1)
+		}
+		st, _ := os.Stat(path)
+		b.ReportMetric(save.Seconds()/float64(b.N), "save-s")
+		b.ReportMetric(load.Seconds()/float64(b.N), "load-s")
+		b.ReportMetric(float64(st.Size())/(1<<20), "MiB")
+	})
+}

@@ -46,12 +46,15 @@ var (
 // stateCollector reads the queue's state from the database.
 type stateCollector struct{ s *Service }
 
+// Describe implements prometheus.Collector.
 func (c stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descOpen
 	ch <- descBreached
 	ch <- descPending
 }
 
+// Collect implements prometheus.Collector; a metric whose query fails is
+// left out of the scrape rather than reported as zero.
 func (c stateCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

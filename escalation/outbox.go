@@ -238,6 +238,7 @@ func (s *Service) deliverPass(ctx context.Context) (int, error) {
 // permanentError marks a failure that retrying cannot fix.
 type permanentError struct{ error }
 
+// Unwrap returns the underlying error.
 func (e permanentError) Unwrap() error { return e.error }
 
 func permanent(err error) error { return permanentError{err} }

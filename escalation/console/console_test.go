@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -463,5 +466,49 @@ func TestDraft(t *testing.T) {
 	fake.Set(llmtest.Behavior{Status: 500})
 	if resp, out := c.api(t, "POST", fmt.Sprintf("/console/api/tickets/%d/draft", tk.ID), nil, true); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("LLM down: %d %v", resp.StatusCode, out)
+	}
+}
+
+// TestAccountActionForm: an agent undoes a freeze from the ticket page; the
+// operator's endpoint gets one signed call even if the form is submitted
+// twice, and the audit trail names the agent.
+func TestAccountActionForm(t *testing.T) {
+	var calls []string
+	op := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := escalation.Verify("op-secret", r.Header.Get(escalation.SignatureHeader), body, time.Now(), time.Minute); err != nil {
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		calls = append(calls, r.Header.Get("Idempotency-Key")+" "+string(body))
+	}))
+	defer op.Close()
+	s := newSite(t, console.Options{}, escalation.Config{Protection: escalation.ProtectionConfig{URL: op.URL, Secret: "op-secret"}})
+	ctx := context.Background()
+	tk, err := s.svc.Escalate(ctx, supportbot.Escalation{Message: supportbot.Message{ID: "m1", Channel: "webchat",
+		UserID: "u1", ConversationID: "c1", Text: "hacked", Account: "acct-7"}, Reason: "account_compromised"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.client(t)
+	c.login(t, "admin@example.com", adminPassword)
+	_, page := c.get(t, fmt.Sprintf("/console/tickets/%d", tk.ID))
+	m := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no action form on a ticket with an account")
+	}
+	form := url.Values{"action": {"unfreeze_account"}, "reason": {"verified by video call"}, "key": {m[1]}}
+	for i := 0; i < 2; i++ {
+		if resp, body := c.post(t, fmt.Sprintf("/console/tickets/%d/action", tk.ID), form, true); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("action: %d %s", resp.StatusCode, body)
+		}
+	}
+	if len(calls) != 1 || !strings.Contains(calls[0], `"action":"unfreeze_account"`) || !strings.Contains(calls[0], `"account":"acct-7"`) {
+		t.Fatalf("operator calls %q", calls)
+	}
+	evs, _ := s.svc.Events(ctx, tk.ID)
+	last := evs[len(evs)-1]
+	if last.Type != escalation.EventAction || last.ActorName != "Ada Admin" || last.Detail["reason"] != "verified by video call" {
+		t.Fatalf("audit %+v", last)
 	}
 }

@@ -29,7 +29,7 @@ type site struct {
 	ch    *recChannel
 }
 
-func newSite(tb testing.TB, opts console.Options) *site {
+func newSite(tb testing.TB, opts console.Options, cfgs ...escalation.Config) *site {
 	tb.Helper()
 	ctx := context.Background()
 	dir := tb.TempDir()
@@ -39,7 +39,12 @@ func newSite(tb testing.TB, opts console.Options) *site {
 	}
 	tb.Cleanup(func() { db.Close() })
 	ch := &recChannel{name: "webchat"}
-	svc := escalation.New(escalation.Config{AttachmentDir: filepath.Join(dir, "att")}, db,
+	var cfg escalation.Config
+	if len(cfgs) > 0 {
+		cfg = cfgs[0]
+	}
+	cfg.AttachmentDir = filepath.Join(dir, "att")
+	svc := escalation.New(cfg, db,
 		map[string]supportbot.Channel{"webchat": ch}, nil)
 	if err := svc.Open(ctx); err != nil {
 		tb.Fatal(err)

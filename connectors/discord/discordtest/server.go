@@ -106,8 +106,8 @@ func NewServer(tb testing.TB) *Server {
 	s := &Server{
 		Token: "fake-token-" + strconv.FormatInt(time.Now().UnixNano(), 36), HeartbeatInterval: 41250 * time.Millisecond,
 		MessageContentAllowed: true, NonceWindow: 5 * time.Minute,
-		changed:               make(chan struct{}),
-		users:                 map[string]User{}, channels: map[string]*Channel{}, messages: map[string][]*Message{},
+		changed: make(chan struct{}),
+		users:   map[string]User{}, channels: map[string]*Channel{}, messages: map[string][]*Message{},
 		dms: map[string]string{}, commands: map[string][]Command{}, inters: map[string]*Interaction{},
 		byToken: map[string]*Interaction{}, nonces: map[string]nonceEntry{}, files: map[string][]byte{},
 		noDMs: map[string]bool{}, denied: map[string]bool{}, limited: map[string]time.Time{},

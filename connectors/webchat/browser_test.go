@@ -237,7 +237,9 @@ func testAttachmentsAndAgent(t *testing.T, env *webchattest.Env, tab *webchattes
 		t.Fatalf("engine got attachments %+v", a)
 	}
 
-	// An agent answers from the console: the reply shows up live.
+	// An agent answers from the console while the chat is closed: a badge
+	// on the launcher shows it, and the reply is there on opening.
+	tab.CloseWidget()
 	var conv string
 	tab.Eval(`JSON.parse(localStorage.getItem("supportbot:`+env.URL+`")).conversationId`, &conv)
 	err := env.Server.Send(context.Background(), supportbot.Address{Channel: "webchat", ConversationID: conv},
@@ -247,8 +249,11 @@ func testAttachmentsAndAgent(t *testing.T, env *webchattest.Env, tab *webchattes
 	if err != nil {
 		t.Fatal(err)
 	}
+	tab.Wait("the unread badge", `!`+W+`.querySelector(".launcher .badge").hidden && `+W+`.querySelector(".launcher .badge").textContent === "1"`)
+	tab.Shot("12-unread-badge")
+	tab.OpenWidget()
 	tab.Wait("the agent's reply", W+`.querySelector(".msg.agent .who")?.textContent === "Support agent" && `+W+`.querySelectorAll(".msg.agent .star").length === 5`)
-	tab.Shot("12-agent-reply")
+	tab.Shot("13-agent-reply")
 	tab.Do(chromedp.Click(webchattest.In(`.msg.agent .star[data-score="4"]`)))
 	tab.Wait("the rating thanks", W+`.querySelector(".msg.agent .csat")?.textContent === "Thanks for rating us!"`)
 	if rs := env.Rater.Ratings(); len(rs) != 1 || rs[0].TicketID != 42 || rs[0].Score != 4 {

@@ -102,6 +102,14 @@
 
   var launcher = el('button', { class: 'launcher', type: 'button', part: 'launcher', onclick: function () { toggle(); } });
   launcher.appendChild(svgIcon('chat'));
+  var badge = el('span', { class: 'badge', hidden: '' });
+  launcher.appendChild(badge);
+  var unread = 0;
+  function setUnread(n) {
+    unread = n;
+    badge.textContent = n > 9 ? '9+' : String(n);
+    badge.hidden = n === 0;
+  }
   var langSelect = el('select', { class: 'lang', onchange: function () { switchLang(langSelect.value, true); } });
   CONFIG.languages.forEach(function (l) { langSelect.appendChild(el('option', { value: l, text: CONFIG.languageNames[l] })); });
   var humanBtn = el('button', { class: 'human', type: 'button', onclick: function () { send({ command: 'human' }); } });
@@ -259,6 +267,9 @@
         var last = order.length ? order[order.length - 1] : 0;
         loadHistory(last).catch(function () { /* next reconnect catches up */ });
       } else if (ev.type === 'message') {
+        // A reply that arrives while the chat is closed (an agent's
+        // answer, hours later) shows as a badge on the launcher.
+        if (panel.hidden && ev.message && ev.message.role !== 'user' && !messages[ev.message.seq]) setUnread(unread + 1);
         upsert(ev.message); renderAll();
       } else if (ev.type === 'typing') {
         showTyping(ev.reply_to);
@@ -570,6 +581,7 @@
     // Per tab: a reload keeps the chat open, a new tab starts closed.
     try { sessionStorage.setItem(OPEN_KEY, show ? '1' : ''); } catch (e) { /* ignore */ }
     if (show) {
+      setUnread(0);
       session().catch(function (err) { showError(err); });
       setTimeout(function () { input.focus(); }, 0);
     }
@@ -595,6 +607,9 @@
     var wasOpen = false;
     try { wasOpen = sessionStorage.getItem(OPEN_KEY) === '1'; } catch (e) { /* ignore */ }
     if (wasOpen || ds.open === 'true') toggle(true);
+    // A returning visitor's conversation stays live while the chat is
+    // closed, so an agent's reply is noticed.
+    else if (state.token && state.conversationId) session().catch(function () { /* retried on open */ });
   }
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
 })();

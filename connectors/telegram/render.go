@@ -116,6 +116,7 @@ type renderer struct {
 }
 
 func (r *renderer) text(s string) {
+	s = strings.Map(dropControl, s)
 	if s == "" {
 		return
 	}
@@ -130,6 +131,15 @@ func (r *renderer) open(tag, attr string) {
 	r.toks = append(r.toks, tok{kind: tokOpen, tag: tag, attr: attr})
 }
 func (r *renderer) close(tag string) { r.toks = append(r.toks, tok{kind: tokClose, tag: tag}) }
+
+// dropControl removes control characters (other than line breaks and
+// tabs) and non-characters: invisible, and some clients choke on them.
+func dropControl(r rune) rune {
+	if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7F || r == 0xFFFE || r == 0xFFFF || r == utf8.RuneError {
+		return -1
+	}
+	return r
+}
 
 // block renders a block node; depth is the list nesting, for indents.
 func (r *renderer) block(n ast.Node, depth int) {

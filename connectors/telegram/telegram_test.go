@@ -323,4 +323,3 @@ func TestCrashAfterTheEngineAnswered(t *testing.T) {
 		t.Errorf("after the repeats: %q", m.Text)
 	}
 }
-

@@ -246,6 +246,19 @@ type calibration struct {
 	// Threshold is the recommended abstain threshold on the confidence.
 	Threshold float64
 	Labels    labelStats
+	// CV is what cross-validation measured, for operators.
+	CV Validation
+}
+
+// Validation is what cross-validation over the example questions measured
+// when the index was trained: how the fused ranking and the abstain
+// threshold did on questions the models had not seen, with some articles
+// held out entirely.
+type Validation struct {
+	Questions        int     // held-out questions evaluated
+	Unknown          int     // of which from held-out articles
+	HitAt1           float64 // top-1 accuracy on the known-article questions
+	DecisionAccuracy float64 // right answers plus right abstentions, at Threshold
 }
 
 // defaultCalibration is used before there is data to fit one: it maps the
@@ -379,6 +392,7 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 		}
 	}
 	c.Threshold = bestT
+	c.CV.DecisionAccuracy = float64(best) / n
 	return c
 }
 

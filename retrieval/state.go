@@ -609,6 +609,21 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	}
 	cal := fitCalibration(xs, ys, unk)
 	cal.Labels = st
+	cal.CV.Questions = len(cv)
+	known, right := 0, 0
+	for i := range cv {
+		if unk[i] {
+			cal.CV.Unknown++
+			continue
+		}
+		known++
+		if ys[i] {
+			right++
+		}
+	}
+	if known > 0 {
+		cal.CV.HitAt1 = float64(right) / float64(known)
+	}
 	return &tuning{Fusion: fu, Calibration: cal}, nil
 }
 

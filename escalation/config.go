@@ -8,6 +8,28 @@
 // and notices for the user's channel, signed webhooks for the operator), so
 // a crash never leaves a ticket changed but unannounced, or announced but
 // not changed. Service.Run delivers the outbox with retries.
+//
+// # For operators
+//
+// Webhooks (escalation.webhooks in the config) receive a POST for each
+// ticket event: JSON {"id", "type", "created_at", "actor", "actor_name",
+// "ticket": {...}, "data": {...}}, where type is one of the Event*
+// constants. Deliveries are retried with exponential backoff for
+// give_up_after (24 h by default) and may arrive out of order: order them
+// by id. Each request carries the header
+//
+//	Supportbot-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
+//
+// Check it with Verify (or the same computation in any language) and
+// refuse requests older than a few minutes.
+//
+// The account-protection endpoint (escalation.protection.url) receives
+// {"action", "account", "ticket_id", "reason", "actor", "idempotency_key",
+// "params"} signed the same way, with an Idempotency-Key header. The bot
+// only ever sends "freeze_account"; agents may also send
+// "unfreeze_account", "remove_2fa" and "change_withdrawal_address" from
+// the console. A 2xx answer means done. Each key is called at most once
+// after a success, even under concurrent repeats.
 package escalation
 
 import (

@@ -31,7 +31,7 @@ func setupDiscord(app *App) error {
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
-	opts := discord.Options{Store: store, Log: app.Log}
+	opts := discord.Options{Store: store, Log: app.Log, Metrics: app.Metrics}
 	if app.Escalator != nil {
 		opts.Rater = app.Escalator
 	}

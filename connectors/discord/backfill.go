@@ -35,6 +35,7 @@ func (c *Connector) backfill(ctx context.Context) {
 		}
 		taken += n
 	}
+	c.m.backfilled.Add(float64(taken))
 	if taken > 0 {
 		c.log.WithField("messages", taken).Info("discord messages read back after a new session")
 	}

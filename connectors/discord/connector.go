@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/sirupsen/logrus"
 
 	"github.com/supportbot/supportbot"
@@ -46,6 +47,9 @@ type Options struct {
 	Store Store
 	// Log receives connection events and delivery errors. Default: discard.
 	Log logrus.FieldLogger
+	// Metrics registers the connector's Prometheus metrics; nil skips
+	// registering them.
+	Metrics prometheus.Registerer
 	// Transport is the base HTTP transport for REST calls and downloads.
 	// Default: http.DefaultTransport.
 	Transport http.RoundTripper
@@ -63,6 +67,7 @@ type Connector struct {
 	tr      *transport
 	rater   TicketRater
 	store   Store
+	m       *metrics
 	log     logrus.FieldLogger
 	now     func() time.Time
 	support map[string]bool
@@ -111,8 +116,12 @@ func New(cfg Config, o Options) (*Connector, error) {
 	if o.Transport == nil {
 		o.Transport = http.DefaultTransport
 	}
+	m, err := newMetrics(o.Metrics)
+	if err != nil {
+		return nil, err
+	}
 	c := &Connector{
-		cfg: cfg, rater: o.Rater, store: o.Store, now: o.Now,
+		cfg: cfg, rater: o.Rater, store: o.Store, now: o.Now, m: m,
 		log:     o.Log.WithField("channel", ChannelName),
 		support: map[string]bool{}, types: map[string]bool{},
 		sem:    make(chan struct{}, cfg.Workers),
@@ -128,6 +137,11 @@ func New(cfg Config, o Options) (*Connector, error) {
 	}
 	c.tr = newTransport(o.Transport, cfg.APIURL, o.Now)
 	c.tr.onLimited = func(global bool, d time.Duration) {
+		scope := "route"
+		if global {
+			scope = "global"
+		}
+		c.m.rateLimits.WithLabelValues(scope).Inc()
 		c.log.WithFields(logrus.Fields{"global": global, "retry_after": d}).Warn("discord rate limit hit")
 	}
 	// A timeout as a last resort: discordgo's own calls (the gateway URL,
@@ -305,6 +319,7 @@ func (c *Connector) appID() string {
 // could not be resumed. Either way messages may have been missed, so the
 // conversations the connector was serving are read back.
 func (c *Connector) onReady(_ *discordgo.Session, r *discordgo.Ready) {
+	c.m.gateway.WithLabelValues("ready").Inc()
 	c.log.WithField("shard", c.cfg.ShardID).Info("discord gateway session started")
 	if c.cfg.BackfillWindow < 0 {
 		return
@@ -328,10 +343,12 @@ func (c *Connector) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 // onResumed runs when a dropped connection resumed its session: Discord
 // replays the events that were missed, so nothing needs reading back.
 func (c *Connector) onResumed(_ *discordgo.Session, _ *discordgo.Resumed) {
+	c.m.gateway.WithLabelValues("resumed").Inc()
 	c.log.Info("discord gateway session resumed")
 }
 
 func (c *Connector) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
+	c.m.gateway.WithLabelValues("disconnected").Inc()
 	c.mu.Lock()
 	closing := c.closing
 	c.mu.Unlock()

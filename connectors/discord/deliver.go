@@ -116,6 +116,7 @@ func (c *Connector) postMessage(ctx context.Context, channelID string, body *mes
 	}
 	ep := discordgo.EndpointChannelMessages(channelID)
 	resp, err := c.sess.RequestWithBucketID(http.MethodPost, ep, body, ep, discordgo.WithContext(ctx))
+	c.countSent(err)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +125,15 @@ func (c *Connector) postMessage(ctx context.Context, channelID string, body *mes
 		return nil, fmt.Errorf("decode message: %w", err)
 	}
 	return &m, nil
+}
+
+// countSent counts a message posted, or not.
+func (c *Connector) countSent(err error) {
+	if err != nil {
+		c.m.deliveries.WithLabelValues("error").Inc()
+		return
+	}
+	c.m.deliveries.WithLabelValues("ok").Inc()
 }
 
 // Send implements supportbot.Channel: it delivers an agent's reply or a

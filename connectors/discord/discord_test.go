@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/connectors/discord"
 	"github.com/supportbot/supportbot/connectors/discord/discordtest"
@@ -111,11 +113,41 @@ func (r *rater) all() []string {
 
 // harness is a connector running against a fake Discord.
 type harness struct {
-	fake  *discordtest.Server
-	conn  *discord.Connector
-	eng   *engine
-	rater *rater
-	stop  func() error
+	fake    *discordtest.Server
+	conn    *discord.Connector
+	eng     *engine
+	rater   *rater
+	metrics *prometheus.Registry
+	stop    func() error
+}
+
+// counter sums a counter's series whose labels include the given ones.
+func (h *harness) counter(t *testing.T, name string, labels map[string]string) float64 {
+	t.Helper()
+	mfs, err := h.metrics.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	next:
+		for _, m := range mf.GetMetric() {
+			for k, v := range labels {
+				found := false
+				for _, lp := range m.GetLabel() {
+					found = found || (lp.GetName() == k && lp.GetValue() == v)
+				}
+				if !found {
+					continue next
+				}
+			}
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
 }
 
 func config(fake *discordtest.Server) discord.Config {
@@ -127,8 +159,8 @@ func config(fake *discordtest.Server) discord.Config {
 // at the end: discordgo's Session.Close waits that long.
 func start(t *testing.T, fake *discordtest.Server, cfg discord.Config, eng *engine, store discord.Store) *harness {
 	t.Helper()
-	h := &harness{fake: fake, eng: eng, rater: &rater{}}
-	conn, err := discord.New(cfg, discord.Options{Rater: h.rater, Store: store})
+	h := &harness{fake: fake, eng: eng, rater: &rater{}, metrics: prometheus.NewRegistry()}
+	conn, err := discord.New(cfg, discord.Options{Rater: h.rater, Store: store, Metrics: h.metrics})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -655,6 +687,26 @@ func TestConnector(t *testing.T) {
 		}
 		if _, n := eng.message(m.ID); n != 0 {
 			t.Error("the question was answered in the public channel")
+		}
+	})
+
+	t.Run("Metrics", func(t *testing.T) {
+		for _, c := range []struct {
+			name   string
+			labels map[string]string
+			min    float64
+		}{
+			{"supportbot_discord_received_total", map[string]string{"kind": "message"}, 5},
+			{"supportbot_discord_received_total", map[string]string{"kind": "command"}, 5},
+			{"supportbot_discord_received_total", map[string]string{"kind": "button"}, 3},
+			{"supportbot_discord_messages_sent_total", map[string]string{"result": "ok"}, 10},
+			{"supportbot_discord_rate_limits_total", map[string]string{"scope": "global"}, 1},
+			{"supportbot_discord_rate_limits_total", map[string]string{"scope": "route"}, 1},
+			{"supportbot_discord_gateway_events_total", map[string]string{"event": "ready"}, 1},
+		} {
+			if got := h.counter(t, c.name, c.labels); got < c.min {
+				t.Errorf("%s%v = %v, want at least %v", c.name, c.labels, got, c.min)
+			}
 		}
 	})
 

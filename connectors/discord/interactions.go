@@ -97,6 +97,7 @@ func (c *Connector) onCommand(ctx context.Context, i *discordgo.Interaction) {
 		c.log.WithError(ackErr).WithField("command", data.Name).Warn("acknowledge discord command")
 	}
 
+	c.m.received.WithLabelValues("command").Inc()
 	text, fileIDs := commandArgs(data)
 	key := conv
 	switch {
@@ -236,6 +237,7 @@ func (c *Connector) answerInteraction(ctx context.Context, i *discordgo.Interact
 			_, err := c.sess.FollowupMessageCreate(i, true, params, discordgo.WithContext(ctx))
 			return err
 		})
+		c.countSent(err)
 		if err != nil {
 			c.log.WithError(err).WithField("conversation_id", conv).Error("discord interaction answer not delivered")
 			return
@@ -259,10 +261,12 @@ func (c *Connector) followUp(ctx context.Context, i *discordgo.Interaction, ackE
 		if ephemeral {
 			params.Flags = discordgo.MessageFlagsEphemeral
 		}
-		if err := c.retry(ctx, func() error {
+		err := c.retry(ctx, func() error {
 			_, err := c.sess.FollowupMessageCreate(i, true, params, discordgo.WithContext(ctx))
 			return err
-		}); err != nil {
+		})
+		c.countSent(err)
+		if err != nil {
 			c.log.WithError(err).WithField("conversation_id", conv).Error("discord follow-up not delivered")
 			return
 		}
@@ -338,6 +342,7 @@ func (c *Connector) onComponent(ctx context.Context, i *discordgo.Interaction) {
 	if ackErr != nil {
 		c.log.WithError(ackErr).Warn("acknowledge discord button")
 	}
+	c.m.received.WithLabelValues("button").Inc()
 	ephemeral := i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0
 	conv := ""
 	if t, isThread := c.thread(ctx, i.ChannelID); i.GuildID == "" || (isThread && t.UserID == user.ID) {

@@ -56,12 +56,20 @@ func (c *Connector) receive(m *discordgo.Message, backfill bool) bool {
 	ok := c.spawn(key, func(ctx context.Context) {
 		if c.handleMessage(ctx, m, where, backfill) {
 			c.saveCursor(ctx, m.ChannelID, m.ID)
+			return
 		}
+		// Not delivered (Discord down until shutdown): the message stays
+		// before the cursor, and the next session's read-back takes it
+		// again; the engine then returns its answer as a duplicate, which
+		// is sent since it is not in the conversation.
+		c.seen.remove(m.ID)
 	})
 	if !ok {
 		c.seen.remove(m.ID)
+		return false
 	}
-	return ok
+	c.m.received.WithLabelValues("message").Inc()
+	return true
 }
 
 // locate decides whether a message is for the bot, and where.
@@ -73,6 +81,11 @@ func (c *Connector) locate(m *discordgo.Message) place {
 		if c.mentionsBot(m) {
 			return placeMention
 		}
+		return placeNone
+	}
+	// Most guild chatter is in channels the session's state knows, which
+	// are not threads of a support channel: settled without the store.
+	if ch, err := c.sess.State.Channel(m.ChannelID); err == nil && (!ch.IsThread() || !c.support[ch.ParentID]) {
 		return placeNone
 	}
 	if t, ok := c.thread(context.Background(), m.ChannelID); ok {
@@ -137,18 +150,34 @@ func (c *Connector) handleMessage(ctx context.Context, m *discordgo.Message, whe
 	firstInThread := false
 
 	if where == placeMention {
-		t, err := c.openThread(ctx, m.ChannelID, m, user, threadName(c.stripMention(m.Content), displayName(m.Author, m.Member)))
+		var t Thread
+		err := c.retry(ctx, func() (err error) {
+			t, err = c.openThread(ctx, m.ChannelID, m, user, threadName(c.stripMention(m.Content), displayName(m.Author, m.Member)))
+			return err
+		})
 		if err != nil {
 			log.WithError(err).Error("open discord thread")
-			if status, _ := restError(err); status == http.StatusForbidden {
-				ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID}
-				c.deliver(ctx, m.ChannelID, []outMessage{{Content: tr(lang, "no_thread")}}, deliverOpts{ref: ref, nonce: nonceFor("nt" + m.ID)})
-				return true
+			if status, _ := restError(err); status != http.StatusForbidden {
+				return false
 			}
-			return false
+			// No permission to open threads: say so where the user asked,
+			// rather than answering in the public channel.
+			ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID}
+			err := c.deliver(ctx, m.ChannelID, []outMessage{{Content: tr(lang, "no_thread")}}, deliverOpts{ref: ref, nonce: nonceFor("nt" + m.ID)})
+			return err == nil
 		}
 		conv, firstInThread = t.ID, true
 		log = c.log.WithField("conversation_id", conv)
+	}
+
+	opts := deliverOpts{nonce: nonceFor(m.ID), owner: user}
+	if firstInThread {
+		// The user is not in the new thread yet: mentioning them adds them
+		// and notifies them.
+		opts.mention = user
+	} else {
+		opts.ref = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID}
+		opts.ping = where == placeThread // users leave threads; DMs notify anyway
 	}
 
 	stopTyping := c.typing(ctx, conv)
@@ -165,9 +194,7 @@ func (c *Connector) handleMessage(ctx context.Context, m *discordgo.Message, whe
 		if len(notices) == 0 {
 			return true
 		}
-		parts := []outMessage{{Content: noticeText(lang, notices)}}
-		ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID}
-		return c.deliver(ctx, conv, parts, deliverOpts{ref: ref, nonce: nonceFor(m.ID), owner: user}) == nil
+		return c.deliver(ctx, conv, []outMessage{{Content: noticeText(lang, notices)}}, opts) == nil
 	}
 	reply, err := c.handler().Handle(ctx, msg)
 	stopTyping()
@@ -183,15 +210,6 @@ func (c *Connector) handleMessage(ctx context.Context, m *discordgo.Message, whe
 		return true // answered before; do not say it twice
 	}
 
-	opts := deliverOpts{nonce: nonceFor(m.ID), owner: user}
-	if firstInThread {
-		// The user is not in the new thread yet: mentioning them adds them
-		// and notifies them.
-		opts.mention = user
-	} else {
-		opts.ref = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID}
-		opts.ping = where == placeThread // users leave threads; DMs notify anyway
-	}
 	parts := c.render(reply, user)
 	if len(notices) > 0 {
 		parts = append([]outMessage{{Content: noticeText(lang, notices)}}, parts...)

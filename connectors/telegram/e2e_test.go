@@ -49,7 +49,7 @@ var (
 func demoIndex(tb testing.TB) *retrieval.Index {
 	tb.Helper()
 	indexOnce.Do(func() {
-		lr, err := knowledge.Load(knowledge.Demo(), ".")
+		lr, err := knowledge.Load(knowledge.Demo(), "articles")
 		if err != nil {
 			indexErr = err
 			return

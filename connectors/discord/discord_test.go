@@ -157,7 +157,7 @@ func config(fake *discordtest.Server) discord.Config {
 
 // start runs a connector until the test ends. Each one costs a second
 // at the end: discordgo's Session.Close waits that long.
-func start(t *testing.T, fake *discordtest.Server, cfg discord.Config, eng *engine, store discord.Store) *harness {
+func start(t testing.TB, fake *discordtest.Server, cfg discord.Config, eng *engine, store discord.Store) *harness {
 	t.Helper()
 	h := &harness{fake: fake, eng: eng, rater: &rater{}, metrics: prometheus.NewRegistry()}
 	conn, err := discord.New(cfg, discord.Options{Rater: h.rater, Store: store, Metrics: h.metrics})
@@ -186,7 +186,7 @@ func start(t *testing.T, fake *discordtest.Server, cfg discord.Config, eng *engi
 	return h
 }
 
-func wait(t *testing.T, fake *discordtest.Server, what string, cond func() bool) {
+func wait(t testing.TB, fake *discordtest.Server, what string, cond func() bool) {
 	t.Helper()
 	if !fake.WaitFor(10*time.Second, cond) {
 		t.Fatalf("timed out waiting for %s", what)

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -18,6 +19,21 @@ func textLen(s string) int {
 		n += utf16.RuneLen(r)
 	}
 	return n
+}
+
+// fits reports whether textLen(s) <= n, reading no more of s than it
+// must.
+func fits(s string, n int) bool {
+	if len(s) <= n { // UTF-8 never takes fewer bytes than UTF-16 units
+		return true
+	}
+	used := 0
+	for _, r := range s {
+		if used += utf16.RuneLen(r); used > n {
+			return false
+		}
+	}
+	return true
 }
 
 // span is a byte range of a message that must not be cut: a link, a code
@@ -41,7 +57,7 @@ func splitMessage(text string, limit int) []string {
 	if text == "" {
 		return nil
 	}
-	if textLen(text) <= limit {
+	if fits(text, limit) {
 		return []string{text}
 	}
 	spans := protectedSpans(text)
@@ -58,7 +74,7 @@ func splitMessage(text string, limit int) []string {
 	for p < len(text) {
 		budget := limit - textLen(open)
 		rest := text[p:]
-		if textLen(rest) <= budget {
+		if fits(rest, budget) {
 			parts = append(parts, open+rest)
 			break
 		}
@@ -176,18 +192,17 @@ func cutRank(text string, i int) int {
 }
 
 // allowedCut reports whether text may be cut before byte i, and the code
-// block that a permitted cut falls into.
+// block that a permitted cut falls into. Spans are in order and do not
+// overlap, so only the last one starting before i can contain it.
 func allowedCut(i int, spans []span) (bool, *span) {
-	for k := range spans {
-		s := &spans[k]
-		if s.start < i && i < s.end {
-			if s.fence != "" {
-				return true, s
-			}
-			return false, nil
-		}
+	k := sort.Search(len(spans), func(k int) bool { return spans[k].start >= i }) - 1
+	if k < 0 || i >= spans[k].end {
+		return true, nil
 	}
-	return true, nil
+	if s := &spans[k]; s.fence != "" {
+		return true, s
+	}
+	return false, nil
 }
 
 // protectedSpans finds the ranges that must not be cut, in order.

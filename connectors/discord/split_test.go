@@ -132,3 +132,19 @@ func FuzzSplitMessage(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkSplitMessage(b *testing.B) {
+	var sb strings.Builder
+	for i := 0; i < 60; i++ {
+		sb.WriteString("Open **Wallet → Withdraw**, pick the network and check [the fee table](https://help.example.com/en/articles/fees) before you confirm with `2FA`. ")
+		if i%6 == 5 {
+			sb.WriteString("\n\n```\nwithdraw --asset USDT --network TRC20\n```\n\n")
+		}
+	}
+	text := sb.String()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		splitMessage(text, MaxMessageLen)
+	}
+}

@@ -176,8 +176,9 @@ func (c *Connector) Name() string { return ChannelName }
 
 // Run connects to the gateway, registers the slash commands and passes
 // messages to h until ctx is done. Replies in flight then get
-// ShutdownTimeout to finish. It returns an error only when Discord refuses
-// the token; other connection failures are retried.
+// ShutdownTimeout to finish. It returns an error only for what retrying
+// cannot fix (a refused token, the Message Content intent switched off,
+// invalid sharding); other connection failures are retried.
 func (c *Connector) Run(ctx context.Context, h supportbot.Handler) error {
 	c.mu.Lock()
 	if c.running {
@@ -195,6 +196,9 @@ func (c *Connector) Run(ctx context.Context, h supportbot.Handler) error {
 			break
 		}
 		if err := fatalGatewayError(err); err != nil {
+			c.mu.Lock()
+			c.running = false
+			c.mu.Unlock()
 			return err
 		}
 		c.log.WithError(err).WithField("retry_in", wait).Error("connect to discord gateway")

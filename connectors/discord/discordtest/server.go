@@ -491,6 +491,7 @@ type recorder struct {
 	status int
 }
 
+// WriteHeader records the status.
 func (r *recorder) WriteHeader(status int) {
 	r.status = status
 	r.ResponseWriter.WriteHeader(status)

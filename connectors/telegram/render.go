@@ -113,6 +113,8 @@ type renderer struct {
 	base   *url.URL
 	toks   []tok
 	blocks []block
+	buf    bytes.Buffer // plain's scratch space
+	w      *bufio.Writer
 }
 
 func (r *renderer) text(s string) {
@@ -346,11 +348,16 @@ func (r *renderer) resolve(dest string) string {
 // plain resolves backslash escapes and entity references the way
 // goldmark's HTML renderer does, and returns the visible text.
 func (r *renderer) plain(v []byte) string {
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	ghtml.DefaultWriter.Write(w, v)
-	w.Flush()
-	return html.UnescapeString(buf.String())
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
+		return string(v) // nothing to resolve: most text
+	}
+	if r.w == nil {
+		r.w = bufio.NewWriter(&r.buf)
+	}
+	r.buf.Reset()
+	ghtml.DefaultWriter.Write(r.w, v)
+	r.w.Flush()
+	return html.UnescapeString(r.buf.String())
 }
 
 // part is one outgoing message: its HTML, and the same as plain text for

@@ -190,3 +190,23 @@ func FuzzRenderSplit(f *testing.F) {
 func strip(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
+
+// BenchmarkRenderSplit measures turning a long Markdown answer (about
+// 12,000 characters: a 60-step list with bold, links and escapes) into
+// Telegram HTML parts.
+func BenchmarkRenderSplit(b *testing.B) {
+	var md strings.Builder
+	for i := 1; i <= 60; i++ {
+		md.WriteString("1. **Step**: open *Settings* → Security & check 2 < 3, see [the guide](/en/articles/reset-password) 🔐.\n")
+		md.WriteString("   " + strings.Repeat("More words here. ", 5) + "\n")
+	}
+	base, _ := url.Parse("https://help.example.com/")
+	src := md.String()
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if parts := split(render(src, base), maxMessageLen); len(parts) < 2 {
+			b.Fatal(len(parts))
+		}
+	}
+}

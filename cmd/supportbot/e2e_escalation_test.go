@@ -26,7 +26,7 @@ func TestE2EEscalation(t *testing.T) {
 		t.Skip("end-to-end test")
 	}
 	ctx := context.Background()
-	dataDir := t.TempDir()
+	dataDir := demoDataDir(t)
 	const password = "a long admin password"
 	var out strings.Builder
 	if err := Main(ctx, []string{"--data-dir", dataDir, "agent", "add", "--email", "ada@example.com", "--name", "Ada Agent"},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/bot"
 	"github.com/supportbot/supportbot/connectors/discord"
 	"github.com/supportbot/supportbot/connectors/discord/discordtest"
 	"github.com/supportbot/supportbot/escalation"
@@ -35,6 +36,7 @@ func TestE2EDiscord(t *testing.T) {
 	}
 	cfg.HTTP.PublicURL = "http://" + ln.Addr().String()
 	cfg.Bot.PublicURL = cfg.HTTP.PublicURL
+	cfg.Bot.LinkSecret = "discord-e2e-link-secret"
 	app, err := openApp(ctx, cfg, io.Discard, true)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +66,7 @@ func TestE2EDiscord(t *testing.T) {
 	}
 	wait("the gateway session and the commands", func() bool { return fake.Connected() == 1 && len(fake.Commands("")) == 7 })
 
-	bot := fake.Bot.ID
+	botID := fake.Bot.ID
 	alice := fake.NewUser("alice")
 	dm := fake.DM(alice)
 	replyTo := func(channelID, id string) (discordtest.Message, int) {
@@ -79,7 +81,7 @@ func TestE2EDiscord(t *testing.T) {
 	}
 
 	t.Run("MentionGetsCitedAnswerInThread", func(t *testing.T) {
-		m := fake.Post(fake.SupportChannelID, alice, "<@"+bot+"> What do I need to upload to get verified so I can cash out?")
+		m := fake.Post(fake.SupportChannelID, alice, "<@"+botID+"> What do I need to upload to get verified so I can cash out?")
 		wait("the answer in a new thread", func() bool { return len(fake.BotMessages(m.ID)) > 0 })
 		a := fake.BotMessages(m.ID)[0]
 		if !strings.HasPrefix(a.Content, "<@"+alice.ID+">") || len(a.Embeds) == 0 ||
@@ -198,6 +200,30 @@ func TestE2EDiscord(t *testing.T) {
 			tk, err := svc.Ticket(ctx, ticket.ID)
 			return err == nil && tk.CSAT == 5
 		})
+	})
+
+	t.Run("SlashLinkLinksAccount", func(t *testing.T) {
+		dave := fake.NewUser("dave")
+		token, err := bot.NewLinkToken(cfg.Bot.LinkSecret, "acct-42", 10*time.Minute, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// In the support channel: the code must not be shown to others.
+		in, err := fake.Command(fake.SupportChannelID, dave, "en-US", "link", discordtest.Opt("code", token))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wait("the link confirmation", func() bool {
+			in, _ := fake.Interaction(in.ID)
+			return in.Original != nil && strings.Contains(in.Original.Content, "linked")
+		})
+		if in, _ := fake.Interaction(in.ID); in.Original.Flags&discordtest.FlagEphemeral == 0 {
+			t.Error("the link confirmation was public")
+		}
+		u, err := app.Bot.Store().GetUser(ctx, "discord", dave.ID)
+		if err != nil || u.Account != "acct-42" {
+			t.Errorf("user %+v (%v), want account acct-42 linked", u, err)
+		}
 	})
 
 	t.Run("GatewayDropMidConversation", func(t *testing.T) {

@@ -144,3 +144,31 @@ func TestNewWithoutToken(t *testing.T) {
 		t.Errorf("New() = %v, want ErrNoToken", err)
 	}
 }
+
+// TestPrivateThreads checks the private_threads setting: the
+// conversation moves into a private thread the user is added to.
+func TestPrivateThreads(t *testing.T) {
+	fake := discordtest.NewServer(t)
+	cfg := config(fake)
+	cfg.PrivateThreads = true
+	start(t, fake, cfg, newEngine(), nil)
+	alice := fake.NewUser("alice")
+	m := fake.Post(fake.SupportChannelID, alice, "<@"+fake.Bot.ID+"> my account was hacked")
+	var th discordtest.Channel
+	wait(t, fake, "the private thread's answer", func() bool {
+		for _, c := range fake.Threads(fake.SupportChannelID) {
+			if len(fake.BotMessages(c.ID)) > 0 {
+				th = c
+				return true
+			}
+		}
+		return false
+	})
+	if th.Type != discordtest.ChannelPrivateThread || th.ID == m.ID || !contains(th.Members, alice.ID) ||
+		th.ThreadMetadata == nil || th.ThreadMetadata.Invitable {
+		t.Errorf("thread %+v: want a private, not invitable thread alice is in", th)
+	}
+	if a := fake.BotMessages(th.ID)[0]; !strings.HasPrefix(a.Content, "<@"+alice.ID+"> Answer to: my account was hacked") {
+		t.Errorf("answer %q", a.Content)
+	}
+}

@@ -244,6 +244,7 @@ func (c *Connector) answered(ctx context.Context, conv, id string, where place) 
 	msgs, err := c.sess.ChannelMessages(conv, 50, "", id, "", discordgo.WithContext(ctx))
 	if err != nil {
 		// Cannot tell: saying nothing is better than saying it twice.
+		c.log.WithError(err).WithField("conversation_id", conv).Warn("cannot tell whether a read-back message was answered")
 		return true
 	}
 	bot := c.botID()

@@ -109,7 +109,10 @@ func (s *Store) Claim(ctx context.Context, channel, id string) (*supportbot.Repl
 			continue
 		}
 		if s.now().After(deadline) {
-			return &supportbot.Reply{}, true, nil
+			// Still in progress elsewhere (or its process died less than
+			// claimStale ago): tell the caller to retry later rather than
+			// pretend the message was answered.
+			return nil, false, supportbot.Errorf(supportbot.EUNAVAILABLE, "message %s is being processed", id)
 		}
 		select {
 		case <-ctx.Done():

@@ -48,3 +48,23 @@ func TestLoadConfig(t *testing.T) {
 		}
 	})
 }
+
+func TestConfigCommandRedactsSecrets(t *testing.T) {
+	t.Setenv("SUPPORTBOT_LLM_API_KEY", "sk-very-secret")
+	t.Setenv("SUPPORTBOT_TELEGRAM_TOKEN", "123:ABC")
+	out, _, err := run(t, "", "--data-dir", "/srv/x", "config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "sk-very-secret") || strings.Contains(out, "123:ABC") || !strings.Contains(out, "api_key: <set>") {
+		t.Fatalf("secrets not redacted:\n%s", out)
+	}
+	c, err := loadConfig("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c
+	if !strings.Contains(out, "data_dir: /srv/x") || !strings.Contains(out, "addr: 127.0.0.1:8080") {
+		t.Fatalf("defaults missing:\n%s", out)
+	}
+}

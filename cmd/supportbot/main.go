@@ -7,6 +7,7 @@
 //	supportbot ingest DIR            index a folder of help-center articles
 //	supportbot eval DIR [--json]     measure answer quality on DIR/articles + DIR/queries.jsonl
 //	supportbot agent add ...         create a console agent (the first admin)
+//	supportbot config                print the effective configuration, every default filled in
 package main
 
 import (
@@ -75,6 +76,7 @@ Commands:
   ingest DIR         index the help-center articles in DIR (Markdown with front matter)
   eval DIR           measure retrieval and decisions on DIR/articles and DIR/queries.jsonl (--json)
   agent add          create a console agent (--email, --name, --role admin|agent; password on stdin)
+  config             print the effective configuration with every default (secrets redacted)
 
 Run "supportbot COMMAND -h" for a command's flags.
 `
@@ -108,6 +110,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return runEval(ctx, &g, rest, stdout, stderr)
 	case "agent":
 		return runAgent(ctx, &g, rest, stdin, stdout, stderr)
+	case "config":
+		return runConfig(ctx, &g, rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

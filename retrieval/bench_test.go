@@ -13,24 +13,39 @@ import (
 	"github.com/supportbot/supportbot"
 )
 
-// benchVocab is a small banking/exchange vocabulary for synthetic articles.
-var benchVocab = strings.Fields(`account card transfer payment withdrawal deposit fee limit verify identity
-password reset login locked code phone email bank balance pending refund charge currency exchange rate
-crypto wallet address network blockchain confirm cancel dispute statement top up cash atm pin
-freeze unfreeze security device session api key order trade market spot futures margin loan interest
-tax report document passport selfie address proof delay support ticket agent hours weekend holiday`)
+// benchVocab is a vocabulary of 5,000 pseudo-words, drawn from with a
+// Zipf distribution as in real text: a handful of very common words and a
+// long tail, so that keyword postings have realistic lengths.
+var benchVocab = func() []string {
+	syll := strings.Fields("ka ro mi tu se pa li no ve da shi ru te bo ga fe zu ni lo ma")
+	rng := rand.New(rand.NewPCG(3, 4))
+	seen := map[string]bool{}
+	var out []string
+	for len(out) < 5000 {
+		n := 1 + rng.IntN(4)
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			b.WriteString(syll[rng.IntN(len(syll))])
+		}
+		if w := b.String(); !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}()
 
 // syntheticArticles makes articles with 5 passages each and 2 example
 // questions, deterministically from seed.
 func syntheticArticles(nArticles int, seed uint64) []*supportbot.Article {
-	rng := rand.New(rand.NewPCG(seed, 1))
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(seed, 2)), 1.1, 1, uint64(len(benchVocab)-1))
 	words := func(n int) string {
 		var b strings.Builder
 		for i := 0; i < n; i++ {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
-			b.WriteString(benchVocab[rng.IntN(len(benchVocab))])
+			b.WriteString(benchVocab[zipf.Uint64()])
 		}
 		return b.String()
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 
@@ -95,7 +96,8 @@ func TestExperimentLinear(t *testing.T) {
 	}{
 		{textfeat.Options{}, [2]float32{1, 1}},
 	} {
-		c := 1.0
+		c := envFloat("CV_C", 1)
+		lrEpochs, lrRate := int(envFloat("CV_LR_EPOCHS", 5)), float32(envFloat("CV_LR_RATE", 0.5))
 		start := time.Now()
 		var svmS, knnS, lrS [][]float32
 		var gold []int
@@ -166,7 +168,7 @@ func TestExperimentLinear(t *testing.T) {
 			}
 			return float64(ok) / float64(len(gold))
 		}
-		fmt.Printf("cfg %+v bw %v C=%v svm %.4f knn-only %.4f", cfg.o, cfg.bw, c, acc(0), func() float64 {
+		fmt.Printf("lr %d/%.2f cfg %+v bw %v C=%v svm %.4f knn-only %.4f", lrEpochs, lrRate, cfg.o, cfg.bw, c, acc(0), func() float64 {
 			ok := 0
 			for i := range gold {
 				if argmax(knnS[i]) == gold[i] {
@@ -213,7 +215,12 @@ func TestExperimentLinear(t *testing.T) {
 	_ = sort.Ints
 }
 
-var lrEpochs, lrRate = 5, float32(0.5)
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
 
 func enLangs(n int) []string {
 	s := make([]string, n)

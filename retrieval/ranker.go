@@ -172,11 +172,15 @@ func (r *ranker) signals(text, lang string) (clf, knn, lr []float32) {
 // sigmoid is the logistic function.
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
-// topLabels returns the indexes of the n largest values of s.
-func topLabels(s []float32, n int) []int {
-	idx := make([]int, len(s))
-	for i := range idx {
-		idx[i] = i
+// topLabels returns the indexes of the n largest values of s; with
+// positive set, only of positive values (kNN similarities: with thousands
+// of articles most are 0 and need no sorting).
+func topLabels(s []float32, n int, positive bool) []int {
+	idx := make([]int, 0, min(len(s), 1024))
+	for i, v := range s {
+		if !positive || v > 0 {
+			idx = append(idx, i)
+		}
 	}
 	slices.SortStableFunc(idx, func(a, b int) int {
 		switch {

@@ -28,6 +28,8 @@ type passage struct {
 	knowledge.Passage
 	ArticleID string
 	Lang      string
+	Category  string
+	Label     int // index of ArticleID in state.labels
 	Hash      string
 	Vec       []float32 // nil until embedded with the current model
 }
@@ -220,6 +222,12 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map
 	}
 	sort.Strings(s.langs)
 
+	labels, exs := trainingSet(arts)
+	s.labels = labels
+	for i, l := range labels {
+		s.labelIdx[l] = i
+	}
+
 	db := chromem.NewDB()
 	col, err := db.CreateCollection("passages", nil, chromem.EmbeddingFunc(ix.cfg.Embedder.Embed))
 	if err != nil {
@@ -234,7 +242,8 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map
 				v = nil // zero vectors cannot be normalised; they match nothing
 			}
 			i := len(s.passages)
-			s.passages = append(s.passages, passage{Passage: p, ArticleID: a.ID, Lang: a.Lang, Hash: h, Vec: v})
+			s.passages = append(s.passages, passage{Passage: p, ArticleID: a.ID, Lang: a.Lang,
+				Category: a.Category, Label: s.labelIdx[a.ID], Hash: h, Vec: v})
 			s.byArticle[a.Key()] = append(s.byArticle[a.Key()], i)
 			if v == nil {
 				continue
@@ -254,11 +263,6 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map
 		return nil, err
 	}
 
-	labels, exs := trainingSet(arts)
-	s.labels = labels
-	for i, l := range labels {
-		s.labelIdx[l] = i
-	}
 	s.trainHash = trainingHash(arts)
 	params := rankerParams{C: ix.cfg.C, Epochs: 10, MaxLabels: ix.cfg.MaxClassifierLabels, LREpochs: 5}
 	switch {
@@ -279,6 +283,24 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map
 		s.stored = &storedRanker{NumLabels: len(labels), Vec: s.ranker.Vec, Model: s.ranker.Model, LR: s.ranker.LR}
 	}
 	return s, nil
+}
+
+// dot is the dot product of equal-length vectors, unrolled by four: the
+// dense scan's inner loop.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return s0 + s1 + s2 + s3
 }
 
 func nonZero(v []float32) bool {
@@ -358,22 +380,16 @@ func (s *state) denseSignals(ctx context.Context, q request, n int, dense map[in
 		return nil
 	}
 	// Best similarity per label directly; then keep the top n labels.
-	best := map[int]float32{}
+	best := make([]float32, len(s.labels))
+	seen := make([]bool, len(s.labels))
 	for i := range s.passages {
 		p := &s.passages[i]
-		if p.Vec == nil || len(p.Vec) != len(q.vec) {
+		if len(p.Vec) != len(q.vec) || (q.category != "" && p.Category != q.category) {
 			continue
 		}
-		if q.category != "" && s.byKey[p.ArticleID+"@"+p.Lang].Category != q.category {
-			continue
-		}
-		var sim float32
-		for j, x := range p.Vec {
-			sim += x * q.vec[j]
-		}
-		l := s.labelIdx[p.ArticleID]
-		if v, ok := best[l]; !ok || sim > v {
-			best[l] = sim
+		sim := dot(p.Vec, q.vec)
+		if !seen[p.Label] || sim > best[p.Label] {
+			best[p.Label], seen[p.Label] = sim, true
 		}
 	}
 	type ls struct {
@@ -382,7 +398,9 @@ func (s *state) denseSignals(ctx context.Context, q request, n int, dense map[in
 	}
 	all := make([]ls, 0, len(best))
 	for l, v := range best {
-		all = append(all, ls{l, v})
+		if seen[l] {
+			all = append(all, ls{l, v})
+		}
 	}
 	slices.SortFunc(all, func(a, b ls) int {
 		switch {
@@ -445,15 +463,13 @@ func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, 
 		pool[l] = true
 	}
 	if clf != nil {
-		for _, l := range topLabels(clf, n) {
+		for _, l := range topLabels(clf, n, false) {
 			add(l)
 		}
 	}
 	if knn != nil {
-		for _, l := range topLabels(knn, n) {
-			if knn[l] > 0 {
-				add(l)
-			}
+		for _, l := range topLabels(knn, n, true) {
+			add(l)
 		}
 	}
 	for l := range dense {
@@ -491,9 +507,18 @@ var unknownShareDefault = 4
 // maxCVQuestions bounds the questions evaluated in cross-validation.
 const maxCVQuestions = 6000
 
-// maxCVQuestionsLarge is the budget when the dense search is exhaustive
-// over many passages (tens of milliseconds per question).
-const maxCVQuestionsLarge = 1500
+// minCVQuestions is the least the budget goes down to for large indexes.
+const minCVQuestions = 1000
+
+// vectorDim returns one passage vector (for its length), or nil.
+func (s *state) vectorDim() []float32 {
+	for _, p := range s.passages {
+		if p.Vec != nil {
+			return p.Vec
+		}
+	}
+	return nil
+}
 
 // crossValidate fits the fusion weights and the calibration on the
 // example questions: k folds of the questions, and in each fold one k-th
@@ -511,9 +536,11 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	// Evaluate at most maxCVQuestions of them (every k-th): enough to fit
 	// a handful of weights, and it bounds the cost for large help
 	// centers, where each evaluation scans all passages.
+	// Each evaluated question scans every passage vector: bound the
+	// total to about 3e9 multiply-adds (a few seconds).
 	budget := maxCVQuestions
-	if len(s.passages) >= parallelDenseMin {
-		budget = maxCVQuestionsLarge
+	if work := len(s.passages) * max(1, len(s.vectorDim())); work > 0 {
+		budget = min(budget, max(minCVQuestions, 3_000_000_000/work))
 	}
 	step := max(1, (len(qidx)+budget-1)/budget)
 	var evalIdx []int
@@ -720,11 +747,7 @@ func (s *state) bestPassage(a *supportbot.Article, vec []float32) *passage {
 		if v == nil || len(v) != len(vec) {
 			continue
 		}
-		var sim float32
-		for j := range v {
-			sim += v[j] * vec[j]
-		}
-		if sim > bestSim {
+		if sim := dot(v, vec); sim > bestSim {
 			best, bestSim = i, sim
 		}
 	}

@@ -438,56 +438,57 @@ func TestSendStream(t *testing.T) {
 }
 
 func TestFeedback(t *testing.T) {
-	env := webchattest.Start(t, testConfig(), webchattest.Options{})
-	v := startVisitor(t, env)
-	other := startVisitor(t, env)
-	r := send(t, env, v, "How do I enable 2FA?")
-	replyID := r.Body["reply"].(map[string]any)["id"].(string)
-	fb := env.URL + "/api/v1/conversations/" + v.conv + "/feedback"
+	forEachDialect(t, testConfig(), func(t *testing.T, env *webchattest.Env) {
+		v := startVisitor(t, env)
+		other := startVisitor(t, env)
+		r := send(t, env, v, "How do I enable 2FA?")
+		replyID := r.Body["reply"].(map[string]any)["id"].(string)
+		fb := env.URL + "/api/v1/conversations/" + v.conv + "/feedback"
 
-	env.Handler.SetFeedback(func(ctx context.Context, f supportbot.Feedback) (supportbot.Reply, error) {
-		return supportbot.Reply{ID: "fb-reply", Text: "Sorry it did not help. Want a human?", Decision: supportbot.DecisionClarify,
-			Actions: []supportbot.Action{{Kind: "human", Label: "Talk to a human"}}}, nil
-	})
-	got := call(t, "POST", fb, v.token, map[string]any{"message_id": replyID, "helpful": false, "comment": "It did not cover SMS"})
-	if got.Status != 200 || got.str("reply", "id") != "fb-reply" {
-		t.Fatalf("feedback: %d %s", got.Status, got.Raw)
-	}
-	fs := env.Handler.Feedbacks()
-	if len(fs) != 1 || fs[0].ReplyID != replyID || fs[0].Helpful || fs[0].Comment != "It did not cover SMS" ||
-		fs[0].ConversationID != v.conv || fs[0].UserID != v.id || fs[0].Channel != "webchat" {
-		t.Fatalf("engine got %+v", fs)
-	}
-	// The rating is in the log, so the widget shows it after a reload; the
-	// engine's answer to it is logged too.
-	h := call(t, "GET", env.URL+"/api/v1/conversations/"+v.conv+"/messages", v.token, nil)
-	ms := h.Body["messages"].([]any)
-	if len(ms) != 3 {
-		t.Fatalf("history %s", h.Raw)
-	}
-	if f, _ := ms[1].(map[string]any)["feedback"].(map[string]any); f == nil || f["helpful"] != false || f["comment"] != "It did not cover SMS" {
-		t.Fatalf("feedback not logged: %s", h.Raw)
-	}
-
-	for _, tc := range []struct {
-		name   string
-		url    string
-		body   any
-		status int
-	}{
-		{"ErrMissingHelpful", fb, map[string]any{"message_id": replyID}, 400},
-		{"ErrUnknownMessage", fb, map[string]any{"message_id": "nope", "helpful": true}, 404},
-		{"ErrUserMessage", fb, map[string]any{"message_id": r.Body["message"].(map[string]any)["id"], "helpful": true}, 404},
-		{"ErrCommentTooLong", fb, map[string]any{"message_id": replyID, "helpful": true, "comment": strings.Repeat("x", 2001)}, 413},
-		{"ErrOtherVisitor", env.URL + "/api/v1/conversations/" + other.conv + "/feedback", map[string]any{"message_id": replyID, "helpful": true}, 404},
-		{"ErrInvalidUTF8", fb, []byte("{\"message_id\": \"" + replyID + "\", \"helpful\": true, \"comment\": \"\xc3\x28\"}"), 400},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if r := call(t, "POST", tc.url, v.token, tc.body); r.Status != tc.status {
-				t.Fatalf("got %d %s, want %d", r.Status, r.Raw, tc.status)
-			}
+		env.Handler.SetFeedback(func(ctx context.Context, f supportbot.Feedback) (supportbot.Reply, error) {
+			return supportbot.Reply{ID: "fb-reply", Text: "Sorry it did not help. Want a human?", Decision: supportbot.DecisionClarify,
+				Actions: []supportbot.Action{{Kind: "human", Label: "Talk to a human"}}}, nil
 		})
-	}
+		got := call(t, "POST", fb, v.token, map[string]any{"message_id": replyID, "helpful": false, "comment": "It did not cover SMS"})
+		if got.Status != 200 || got.str("reply", "id") != "fb-reply" {
+			t.Fatalf("feedback: %d %s", got.Status, got.Raw)
+		}
+		fs := env.Handler.Feedbacks()
+		if len(fs) != 1 || fs[0].ReplyID != replyID || fs[0].Helpful || fs[0].Comment != "It did not cover SMS" ||
+			fs[0].ConversationID != v.conv || fs[0].UserID != v.id || fs[0].Channel != "webchat" {
+			t.Fatalf("engine got %+v", fs)
+		}
+		// The rating is in the log, so the widget shows it after a reload; the
+		// engine's answer to it is logged too.
+		h := call(t, "GET", env.URL+"/api/v1/conversations/"+v.conv+"/messages", v.token, nil)
+		ms := h.Body["messages"].([]any)
+		if len(ms) != 3 {
+			t.Fatalf("history %s", h.Raw)
+		}
+		if f, _ := ms[1].(map[string]any)["feedback"].(map[string]any); f == nil || f["helpful"] != false || f["comment"] != "It did not cover SMS" {
+			t.Fatalf("feedback not logged: %s", h.Raw)
+		}
+
+		for _, tc := range []struct {
+			name   string
+			url    string
+			body   any
+			status int
+		}{
+			{"ErrMissingHelpful", fb, map[string]any{"message_id": replyID}, 400},
+			{"ErrUnknownMessage", fb, map[string]any{"message_id": "nope", "helpful": true}, 404},
+			{"ErrUserMessage", fb, map[string]any{"message_id": r.Body["message"].(map[string]any)["id"], "helpful": true}, 404},
+			{"ErrCommentTooLong", fb, map[string]any{"message_id": replyID, "helpful": true, "comment": strings.Repeat("x", 2001)}, 413},
+			{"ErrOtherVisitor", env.URL + "/api/v1/conversations/" + other.conv + "/feedback", map[string]any{"message_id": replyID, "helpful": true}, 404},
+			{"ErrInvalidUTF8", fb, []byte("{\"message_id\": \"" + replyID + "\", \"helpful\": true, \"comment\": \"\xc3\x28\"}"), 400},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if r := call(t, "POST", tc.url, v.token, tc.body); r.Status != tc.status {
+					t.Fatalf("got %d %s, want %d", r.Status, r.Raw, tc.status)
+				}
+			})
+		}
+	})
 }
 
 // pngBytes is a valid 1x1 PNG.
@@ -497,72 +498,73 @@ var pngBytes, _ = hex.DecodeString("89504e470d0a1a0a0000000d49484452000000010000
 func TestAttachments(t *testing.T) {
 	cfg := testConfig()
 	cfg.MaxAttachmentBytes = 1 << 10
-	env := webchattest.Start(t, cfg, webchattest.Options{})
-	v := startVisitor(t, env)
-	other := startVisitor(t, env)
-	up := env.URL + "/api/v1/conversations/" + v.conv + "/attachments"
+	forEachDialect(t, cfg, func(t *testing.T, env *webchattest.Env) {
+		v := startVisitor(t, env)
+		other := startVisitor(t, env)
+		up := env.URL + "/api/v1/conversations/" + v.conv + "/attachments"
 
-	r := call(t, "POST", up+"?name=screen%20shot.png", v.token, pngBytes, "Content-Type", "application/octet-stream")
-	if r.Status != 201 || r.str("content_type") != "image/png" || r.str("name") != "screen shot.png" {
-		t.Fatalf("upload: %d %s", r.Status, r.Raw)
-	}
-	att := r.str("id")
+		r := call(t, "POST", up+"?name=screen%20shot.png", v.token, pngBytes, "Content-Type", "application/octet-stream")
+		if r.Status != 201 || r.str("content_type") != "image/png" || r.str("name") != "screen shot.png" {
+			t.Fatalf("upload: %d %s", r.Status, r.Raw)
+		}
+		att := r.str("id")
 
-	// Multipart works too; a PDF is sniffed from its content.
-	var mp bytes.Buffer
-	boundary := "XyZ"
-	fmt.Fprintf(&mp, "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"statement.pdf\"\r\nContent-Type: image/png\r\n\r\n%%PDF-1.4\n%%EOF\n\r\n--%s--\r\n", boundary, boundary)
-	r = call(t, "POST", up, v.token, mp.Bytes(), "Content-Type", "multipart/form-data; boundary="+boundary)
-	if r.Status != 201 || r.str("content_type") != "application/pdf" || r.str("name") != "statement.pdf" {
-		t.Fatalf("multipart: %d %s", r.Status, r.Raw)
-	}
+		// Multipart works too; a PDF is sniffed from its content.
+		var mp bytes.Buffer
+		boundary := "XyZ"
+		fmt.Fprintf(&mp, "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"statement.pdf\"\r\nContent-Type: image/png\r\n\r\n%%PDF-1.4\n%%EOF\n\r\n--%s--\r\n", boundary, boundary)
+		r = call(t, "POST", up, v.token, mp.Bytes(), "Content-Type", "multipart/form-data; boundary="+boundary)
+		if r.Status != 201 || r.str("content_type") != "application/pdf" || r.str("name") != "statement.pdf" {
+			t.Fatalf("multipart: %d %s", r.Status, r.Raw)
+		}
 
-	for _, tc := range []struct {
-		name   string
-		body   []byte
-		ct     string
-		status int
-		msg    string
-	}{
-		// An HTML page named .png and claimed as image/png is refused: types are sniffed.
-		{"ErrDisguisedHTML", []byte("<html><script>alert(1)</script></html>"), "image/png", 400, "cannot be attached"},
-		{"ErrTooLarge", append(append([]byte{}, pngBytes...), make([]byte, 2<<10)...), "image/png", 413, "limit"},
-		{"ErrEmpty", []byte{}, "image/png", 400, "empty"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := call(t, "POST", up+"?name=x.png", v.token, tc.body, "Content-Type", tc.ct)
-			if r.Status != tc.status || !strings.Contains(r.str("error", "message"), tc.msg) {
-				t.Fatalf("got %d %s", r.Status, r.Raw)
-			}
-		})
-	}
+		for _, tc := range []struct {
+			name   string
+			body   []byte
+			ct     string
+			status int
+			msg    string
+		}{
+			// An HTML page named .png and claimed as image/png is refused: types are sniffed.
+			{"ErrDisguisedHTML", []byte("<html><script>alert(1)</script></html>"), "image/png", 400, "cannot be attached"},
+			{"ErrTooLarge", append(append([]byte{}, pngBytes...), make([]byte, 2<<10)...), "image/png", 413, "limit"},
+			{"ErrEmpty", []byte{}, "image/png", 400, "empty"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := call(t, "POST", up+"?name=x.png", v.token, tc.body, "Content-Type", tc.ct)
+				if r.Status != tc.status || !strings.Contains(r.str("error", "message"), tc.msg) {
+					t.Fatalf("got %d %s", r.Status, r.Raw)
+				}
+			})
+		}
 
-	// Sent with a message, the engine gets the bytes and the log keeps the name.
-	r = call(t, "POST", env.URL+"/api/v1/conversations/"+v.conv+"/messages", v.token,
-		map[string]any{"text": "my deposit is not credited, screenshot attached", "attachments": []string{att}})
-	if r.Status != 200 {
-		t.Fatalf("send: %d %s", r.Status, r.Raw)
-	}
-	ms := env.Handler.Messages()
-	if a := ms[len(ms)-1].Attachments; len(a) != 1 || !bytes.Equal(a[0].Data, pngBytes) || a[0].ContentType != "image/png" {
-		t.Fatalf("engine got attachments %+v", a)
-	}
-	if as := r.Body["message"].(map[string]any)["attachments"].([]any); len(as) != 1 {
-		t.Fatalf("logged attachments: %s", r.Raw)
-	}
+		// Sent with a message, the engine gets the bytes and the log keeps the name.
+		r = call(t, "POST", env.URL+"/api/v1/conversations/"+v.conv+"/messages", v.token,
+			map[string]any{"text": "my deposit is not credited, screenshot attached", "attachments": []string{att}})
+		if r.Status != 200 {
+			t.Fatalf("send: %d %s", r.Status, r.Raw)
+		}
+		ms := env.Handler.Messages()
+		if a := ms[len(ms)-1].Attachments; len(a) != 1 || !bytes.Equal(a[0].Data, pngBytes) || a[0].ContentType != "image/png" {
+			t.Fatalf("engine got attachments %+v", a)
+		}
+		if as := r.Body["message"].(map[string]any)["attachments"].([]any); len(as) != 1 {
+			t.Fatalf("logged attachments: %s", r.Raw)
+		}
 
-	// The owner downloads it, safely typed; another visitor cannot.
-	dl := call(t, "GET", up+"/"+att, v.token, nil)
-	if dl.Status != 200 || !bytes.Equal(dl.Raw, pngBytes) || dl.Header.Get("Content-Type") != "image/png" ||
-		!strings.Contains(dl.Header.Get("Content-Security-Policy"), "sandbox") {
-		t.Fatalf("download: %d %v", dl.Status, dl.Header)
-	}
-	if r := call(t, "GET", up+"/"+att, other.token, nil); r.Status != 404 {
-		t.Fatalf("other visitor downloaded: %d", r.Status)
-	}
-	if r := call(t, "GET", env.URL+"/api/v1/conversations/"+other.conv+"/attachments/"+att, other.token, nil); r.Status != 404 {
-		t.Fatalf("attachment of another conversation: %d", r.Status)
-	}
+		// The owner downloads it, safely typed; another visitor cannot.
+		dl := call(t, "GET", up+"/"+att, v.token, nil)
+		if dl.Status != 200 || !bytes.Equal(dl.Raw, pngBytes) || dl.Header.Get("Content-Type") != "image/png" ||
+			!strings.Contains(dl.Header.Get("Content-Security-Policy"), "sandbox") {
+			t.Fatalf("download: %d %v", dl.Status, dl.Header)
+		}
+		if r := call(t, "GET", up+"/"+att, other.token, nil); r.Status != 404 {
+			t.Fatalf("other visitor downloaded: %d", r.Status)
+		}
+		if r := call(t, "GET", env.URL+"/api/v1/conversations/"+other.conv+"/attachments/"+att, other.token, nil); r.Status != 404 {
+			t.Fatalf("attachment of another conversation: %d", r.Status)
+		}
+	})
 }
 
 func TestCSAT(t *testing.T) {

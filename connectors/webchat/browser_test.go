@@ -197,6 +197,32 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("AttachmentsAndAgentReply", func(t *testing.T) { testAttachmentsAndAgent(t, env, tab.For(t)) })
+
+	t.Run("NewConversationOnPhone", func(t *testing.T) {
+		tab := tab.For(t)
+		env.Handler.SetStream(webchattest.Engine(env.Library, 0))
+		var before string
+		tab.Eval(`JSON.parse(localStorage.getItem("supportbot:`+env.URL+`")).conversationId`, &before)
+		tab.Do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+		tab.Navigate(env.URL + "/en/")
+		tab.OpenWidget()
+		tab.Do(chromedp.Click(webchattest.In(".bar .new")))
+		tab.Wait("an empty conversation", W+`.querySelectorAll(".msg[data-seq]").length === 0`)
+		tab.Ask("How do I enable 2FA?")
+		tab.Wait("an answer", W+`.querySelector(".msg.bot[data-seq] a.citation")`)
+		tab.Shot("14-phone")
+		var after string
+		var panelWidth float64
+		tab.Eval(`JSON.parse(localStorage.getItem("supportbot:`+env.URL+`")).conversationId`, &after)
+		tab.Eval(W+`.querySelector(".panel").getBoundingClientRect().width`, &panelWidth)
+		if after == before || after == "" {
+			t.Fatalf("conversation %q did not change", after)
+		}
+		if panelWidth != 390 {
+			t.Errorf("on a phone the chat should fill the screen: width %v", panelWidth)
+		}
+		tab.Do(chromedp.EmulateReset())
+	})
 }
 
 // testAttachmentsAndAgent is the last step of TestBrowser: files are

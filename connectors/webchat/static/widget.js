@@ -113,6 +113,7 @@
   var langSelect = el('select', { class: 'lang', onchange: function () { switchLang(langSelect.value, true); } });
   CONFIG.languages.forEach(function (l) { langSelect.appendChild(el('option', { value: l, text: CONFIG.languageNames[l] })); });
   var humanBtn = el('button', { class: 'human', type: 'button', onclick: function () { send({ command: 'human' }); } });
+  var newBtn = el('button', { class: 'new', type: 'button', onclick: function () { newConversation(); } });
   var closeBtn = el('button', { class: 'close', type: 'button', onclick: function () { toggle(false); } });
   closeBtn.appendChild(svgIcon('close'));
   var titleEl = el('div', { class: 'title' });
@@ -134,7 +135,7 @@
     [attachBtn, fileInput, input, sendBtn]);
   var panel = el('section', { class: 'panel', part: 'panel', hidden: '' }, [
     el('header', { class: 'head' }, [el('div', { class: 'heading' }, [titleEl, subtitleEl]), langSelect, closeBtn]),
-    el('div', { class: 'bar' }, [humanBtn]),
+    el('div', { class: 'bar' }, [humanBtn, newBtn]),
     list, typingEl, notice, chips, form,
   ]);
   root.appendChild(panel);
@@ -164,6 +165,7 @@
     titleEl.textContent = t('chat_title');
     subtitleEl.textContent = t('chat_subtitle');
     humanBtn.textContent = t('human');
+    newBtn.textContent = t('new_conversation');
     launcher.setAttribute('aria-label', t('open_chat'));
     closeBtn.setAttribute('aria-label', t('close_chat'));
     attachBtn.setAttribute('aria-label', t('attach'));
@@ -241,6 +243,17 @@
       messages = {}; order = [];
       renderAll();
     });
+  }
+
+  // newConversation starts over, keeping the visitor (and so the list of
+  // their conversations on the server).
+  function newConversation() {
+    session().then(function () { return startConversation(); }).then(function () {
+      replyLang = '';
+      applyStrings();
+      connectLive();
+      input.focus();
+    }).catch(function (err) { showError(err); });
   }
 
   function loadHistory(after) {

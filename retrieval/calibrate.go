@@ -241,8 +241,12 @@ func confFeatures(r []scored, st *labelStats) [numConfFeatures]float64 {
 // few features), fitted on cross-validated rankings.
 type calibration struct {
 	Mean, Scale [numConfFeatures]float64
-	W           [numConfFeatures]float64
-	B           float64
+	// W weighs the standardised features and their pairwise products
+	// (see expand): the evidence for an unknown question is in
+	// combinations, such as a confident classifier with a far nearest
+	// neighbour.
+	W []float64
+	B float64
 	// Threshold is the recommended abstain threshold on the confidence.
 	Threshold float64
 	Labels    labelStats
@@ -265,13 +269,28 @@ type Validation struct {
 // top fused score through a sigmoid centred on a middling score.
 var defaultCalibration = calibration{
 	Scale: [numConfFeatures]float64{1, 1, 1, 1, 1, 1, 1, 1, 1},
-	W:     [numConfFeatures]float64{6}, B: -3, Threshold: 0.5,
+	W:     []float64{6}, B: -3, Threshold: 0.5,
+}
+
+// expand standardises x and appends the pairwise products (squares
+// included) of the standardised features.
+func (c *calibration) expand(x [numConfFeatures]float64) []float64 {
+	e := make([]float64, 0, numConfFeatures*(numConfFeatures+3)/2)
+	for i := range x {
+		e = append(e, (x[i]-c.Mean[i])/c.Scale[i])
+	}
+	for i := 0; i < numConfFeatures; i++ {
+		for j := i; j < numConfFeatures; j++ {
+			e = append(e, e[i]*e[j])
+		}
+	}
+	return e
 }
 
 func (c *calibration) confidence(x [numConfFeatures]float64) float64 {
 	z := c.B
-	for i := range x {
-		z += c.W[i] * (x[i] - c.Mean[i]) / c.Scale[i]
+	for i, v := range c.expand(x)[:len(c.W)] {
+		z += c.W[i] * v
 	}
 	return sigmoid(z)
 }
@@ -299,18 +318,21 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 		c.Mean[j] = s / n
 		c.Scale[j] = math.Sqrt(max(ss/n-c.Mean[j]*c.Mean[j], 1e-12))
 	}
-	z := make([][d + 1]float64, len(xs))
+	z := make([][]float64, len(xs))
 	for i, x := range xs {
-		for j := 0; j < d; j++ {
-			z[i][j] = (x[j] - c.Mean[j]) / c.Scale[j]
-		}
-		z[i][d] = 1
+		z[i] = append(c.expand(x), 1)
 	}
-	var w [d + 1]float64
+	dim := len(z[0])
+	w := make([]float64, dim)
+	// The ridge penalty keeps the 45 product weights small where the data
+	// do not ask for them.
 	const lambda = 1e-3
-	for iter := 0; iter < 50; iter++ {
-		var g [d + 1]float64
-		var h [d + 1][d + 1]float64
+	for iter := 0; iter < 30; iter++ {
+		g := make([]float64, dim)
+		h := make([][]float64, dim)
+		for j := range h {
+			h[j] = make([]float64, dim)
+		}
 		for i := range z {
 			var t float64
 			for j := range w {
@@ -321,18 +343,25 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 			if ys[i] {
 				y = 1
 			}
-			for j := range w {
-				g[j] += (p - y) * z[i][j]
-				for k := range w {
-					h[j][k] += p * (1 - p) * z[i][j] * z[i][k]
+			pq := p * (1 - p)
+			for j, zj := range z[i] {
+				g[j] += (p - y) * zj
+				hj := h[j]
+				for k := j; k < dim; k++ {
+					hj[k] += pq * zj * z[i][k]
 				}
 			}
 		}
-		for j := 0; j < d; j++ {
-			g[j] += lambda * n * w[j]
-			h[j][j] += lambda * n
+		for j := 0; j < dim; j++ {
+			for k := 0; k < j; k++ {
+				h[j][k] = h[k][j]
+			}
+			if j < dim-1 {
+				g[j] += lambda * n * w[j]
+				h[j][j] += lambda * n
+			}
 		}
-		h[d][d] += 1e-9
+		h[dim-1][dim-1] += 1e-9
 		step := solve(h, g)
 		var moved float64
 		for j := range w {
@@ -343,8 +372,8 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 			break
 		}
 	}
-	copy(c.W[:], w[:d])
-	c.B = w[d]
+	c.W = w[:dim-1]
+	c.B = w[dim-1]
 
 	// Threshold: try every distinct confidence as a cut point.
 	type pc struct {
@@ -397,9 +426,9 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 }
 
 // solve solves the small dense system a x = b by Gaussian elimination
-// with partial pivoting.
-func solve(a [numConfFeatures + 1][numConfFeatures + 1]float64, b [numConfFeatures + 1]float64) [numConfFeatures + 1]float64 {
-	const n = numConfFeatures + 1
+// with partial pivoting. a and b are overwritten.
+func solve(a [][]float64, b []float64) []float64 {
+	n := len(b)
 	for col := 0; col < n; col++ {
 		p := col
 		for r := col + 1; r < n; r++ {
@@ -420,7 +449,7 @@ func solve(a [numConfFeatures + 1][numConfFeatures + 1]float64, b [numConfFeatur
 			b[r] -= f * b[col]
 		}
 	}
-	var x [n]float64
+	x := make([]float64, n)
 	for r := n - 1; r >= 0; r-- {
 		s := b[r]
 		for k := r + 1; k < n; k++ {

@@ -152,8 +152,11 @@ func (f fusion) objective(qs []cvQuery) float64 {
 // fused score and kNN similarity relative to what is typical for that
 // article's own questions (labelStats): like the per-class decision
 // boundaries of ADB (Zhang et al. 2021), an article whose questions are
-// all alike needs a closer match than one whose questions vary.
-const numConfFeatures = 9
+// all alike needs a closer match than one whose questions vary; last,
+// the best kNN similarity to any article, and whether the softmax
+// regression agrees with the fused top article (its relative
+// log-probability, 0 when it does).
+const numConfFeatures = 11
 
 // labelStats are the mean fused score and kNN similarity of each label's
 // correctly ranked questions in cross-validation; Global is the fallback
@@ -233,6 +236,10 @@ func confFeatures(r []scored, st *labelStats) [numConfFeatures]float64 {
 		z += math.Exp(float64(c.Sig[sigLR]))
 	}
 	x[6] = -math.Log(z)
+	for _, c := range r {
+		x[9] = max(x[9], float64(c.Sig[sigKNN]))
+	}
+	x[10] = float64(r[0].Sig[sigLR])
 	return x
 }
 
@@ -268,7 +275,7 @@ type Validation struct {
 // defaultCalibration is used before there is data to fit one: it maps the
 // top fused score through a sigmoid centred on a middling score.
 var defaultCalibration = calibration{
-	Scale: [numConfFeatures]float64{1, 1, 1, 1, 1, 1, 1, 1, 1},
+	Scale: [numConfFeatures]float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
 	W:     []float64{6}, B: -3, Threshold: 0.5,
 }
 

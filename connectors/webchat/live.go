@@ -155,12 +155,13 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) {
 
 	// Servers may authenticate with the Authorization header; browsers,
 	// which cannot set headers on a WebSocket, send the token first.
-	cl, err := s.authenticateHeader(r)
-	if err != nil && supportbot.ErrorCode(err) != supportbot.EUNAUTHORIZED {
-		fail(err)
-		return
-	}
-	if cl == nil {
+	var cl *caller
+	if r.Header.Get("Authorization") != "" {
+		if cl, err = s.authenticateHeader(r); err != nil {
+			fail(err)
+			return
+		}
+	} else {
 		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		_, data, err := c.Read(rctx)
 		cancel()

@@ -3,6 +3,7 @@ package webchat_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -115,4 +116,28 @@ func TestLive(t *testing.T) {
 			t.Fatalf("after shutdown: %v", err)
 		}
 	})
+}
+
+func TestLiveHeaderAuth(t *testing.T) {
+	env := webchattest.Start(t, testConfig(), webchattest.Options{})
+	v := startVisitor(t, env)
+	dial := func(key string) *liveConn {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		u := "ws" + strings.TrimPrefix(env.URL, "http") + "/api/v1/live?conversation_id=" + v.conv
+		c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + key}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.CloseNow() })
+		return &liveConn{c: c}
+	}
+	// A server with an API key follows any conversation without a first frame.
+	if ev := dial(testAPIKey).next(t); ev.Type != "ready" {
+		t.Fatalf("API key: %+v", ev)
+	}
+	// A bad key is refused at once, not after waiting for a frame.
+	if ev := dial("sk_wrong").next(t); ev.Type != "error" || ev.Error.Code != "unauthorized" {
+		t.Fatalf("bad key: %+v", ev)
+	}
 }

@@ -40,12 +40,13 @@ func evaluate(tb testing.TB, name string) evalResult {
 	}
 	defer ix.Close()
 	ctx := context.Background()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	if _, err := ix.Sync(ctx, lr.Articles, nil); err != nil {
 		tb.Fatal(err)
 	}
 	var r evalResult
 	r.SyncTime = time.Since(start)
+	tb.Logf("%s: Sync took %v wall, %v CPU (all cores)", name, r.SyncTime, cpuTime()-cpu0)
 	r.Threshold = ix.AbstainThreshold()
 	tb.Logf("%s cross-validation on the training questions: %+v", name, ix.Validation())
 	qs := loadQueries(tb, filepath.Join(dir, "queries.jsonl"))

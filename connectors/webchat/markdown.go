@@ -118,8 +118,26 @@ func (r *renderer) Article(src string) string {
 }
 
 // Snippet cleans a search snippet (escaped text with <mark> highlights)
-// so that only the highlights survive as markup.
-func (r *renderer) Snippet(s string) string { return r.snippet.Sanitize(s) }
+// so that only the highlights survive as markup, and drops the Markdown
+// syntax a snippet cut from an article body carries (**bold**, "## ",
+// link targets, table rules), which reads as noise on a results page.
+func (r *renderer) Snippet(s string) string { return r.snippet.Sanitize(tidySnippet(s)) }
+
+var (
+	snippetLink  = regexp.MustCompile(`\]\([^)\s]*\)`)                 // "](target)" of [text](target)
+	snippetRule  = regexp.MustCompile(`\|?(\s*:?-{3,}:?\s*\|)+`)         // table rules |---|---|
+	snippetMarks = strings.NewReplacer("**", "", "__", "", "`", "", "[", "", "|", " ")
+	snippetHead  = regexp.MustCompile(`(^|\s)#{1,6}\s`)                  // "## Heading"
+	snippetSpace = regexp.MustCompile(`\s{2,}`)
+)
+
+func tidySnippet(s string) string {
+	s = snippetLink.ReplaceAllString(s, "")
+	s = snippetRule.ReplaceAllString(s, " ")
+	s = snippetHead.ReplaceAllString(s, "$1")
+	s = snippetMarks.Replace(s)
+	return strings.TrimSpace(snippetSpace.ReplaceAllString(s, " "))
+}
 
 // resolveLink makes a link destination absolute against base.
 func resolveLink(base *url.URL, dest []byte) []byte {

@@ -73,9 +73,9 @@ func TestRenderChat(t *testing.T) {
 		})
 	}
 	for in, want := range map[string]string{
-		`a <mark>b</mark> <script>x</script><b onclick=1>c</b>`: "a <mark>b</mark> c",
+		`a <mark>b</mark> <script>x</script><b onclick=1>c</b>`:                                                       "a <mark>b</mark> c",
 		`so funds go to [Use the <mark>whitelist</mark>](/en/articles/<mark>withdrawal</mark>-x). ## If you **fell**`: "so funds go to Use the <mark>whitelist</mark>. If you fell",
-		`| Used for | |---|---| | Spot | trading |`: "Used for Spot trading",
+		`| Used for | |---|---| | Spot | trading |`:                                                                   "Used for Spot trading",
 	} {
 		if got := r.Snippet(in); got != want {
 			t.Errorf("Snippet(%q) = %q, want %q", in, got, want)

@@ -124,10 +124,10 @@ func (r *renderer) Article(src string) string {
 func (r *renderer) Snippet(s string) string { return r.snippet.Sanitize(tidySnippet(s)) }
 
 var (
-	snippetLink  = regexp.MustCompile(`\]\([^)\s]*\)`)                 // "](target)" of [text](target)
-	snippetRule  = regexp.MustCompile(`\|?(\s*:?-{3,}:?\s*\|)+`)         // table rules |---|---|
+	snippetLink  = regexp.MustCompile(`\]\([^)\s]*\)`)           // "](target)" of [text](target)
+	snippetRule  = regexp.MustCompile(`\|?(\s*:?-{3,}:?\s*\|)+`) // table rules |---|---|
 	snippetMarks = strings.NewReplacer("**", "", "__", "", "`", "", "[", "", "|", " ")
-	snippetHead  = regexp.MustCompile(`(^|\s)#{1,6}\s`)                  // "## Heading"
+	snippetHead  = regexp.MustCompile(`(^|\s)#{1,6}\s`) // "## Heading"
 	snippetSpace = regexp.MustCompile(`\s{2,}`)
 )
 

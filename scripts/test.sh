@@ -16,6 +16,8 @@ log() { printf '==> %s\n' "$*" >&2; }
 
 need=()
 [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
+# CJK fonts, so that screenshots of Chinese, Japanese and Korean pages are legible.
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)

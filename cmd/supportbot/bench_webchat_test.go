@@ -128,7 +128,7 @@ func startBenchServer(b *testing.B) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg.DataDir = b.TempDir()
+	cfg.DataDir = demoDataDir(b)
 	cfg.Log.Level = "error"
 	cfg.Webchat.IPRate, cfg.Webchat.IPBurst = 1e6, 1e6
 	cfg.Webchat.SessionRate, cfg.Webchat.SessionBurst = 1e6, 1e6

@@ -81,7 +81,7 @@ func TestE2EWebchat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test")
 	}
-	dataDir := t.TempDir()
+	dataDir := demoDataDir(t)
 	base := startServe(t, dataDir)
 	b := webchattest.NewBrowser(t)
 	tab := b.Tab()

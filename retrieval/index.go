@@ -80,6 +80,10 @@ type Config struct {
 	Candidates int
 	// EmbedConcurrency bounds parallel Embed calls during Sync; 0 means 4.
 	EmbedConcurrency int
+	// ChromemQuery searches passages with chromem-go's QueryEmbedding
+	// instead of the package's own scan over the same vectors (see
+	// denseSignals for why the scan is the default).
+	ChromemQuery bool
 }
 
 func (c *Config) setDefaults() {

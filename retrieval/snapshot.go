@@ -29,13 +29,13 @@ const snapshotVersion = 3
 // document (chromem-go issue 120 advises against it for many documents).
 //
 // Measured by BenchmarkSnapshot on 10,000 passages of 512-dim local
-// embeddings (2,000 synthetic articles), on a 2-core machine shared with
-// other builds, so the times are pessimistic:
+// embeddings (2,000 synthetic articles), 2-core machine, light load:
 //
-//	this snapshot (gob, gzip BestSpeed, with the articles): save 3.0 s, load 2.1 s, 9.9 MiB
-//	chromem DB.ExportToFile (gob, gzip default, passages):  save 7.1 s, load 0.6 s, 8.4 MiB
+//	this snapshot (gob, gzip BestSpeed, with the articles): save 0.57 s, load 0.48 s, 9.4 MiB
+//	chromem DB.ExportToFile (gob, gzip default, passages):  save 2.12 s, load 0.35 s, 7.9 MiB
 //
-// chromem's export saves slower (default compression level) and loads
+// (Under heavy load from other builds: 3.0/2.1 s vs 7.1/0.6 s.) chromem's
+// export saves 4x slower (default compression level), loads a little
 // faster, and would still need a second file, not replaced atomically
 // with it, for the articles, the ranker and the calibration.
 type snapshot struct {

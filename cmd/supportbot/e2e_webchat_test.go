@@ -45,7 +45,8 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 // server is stopped, gracefully, when the test ends.
 func startServe(t *testing.T, dataDir string) string {
 	t.Helper()
-	out := &lineWriter{re: regexp.MustCompile(`open (http://[^ ]+?)/? in your browser`), hit: make(chan string, 1)}
+	hit := make(chan string, 1) // read here, not through out.hit, which Write clears under its lock
+	out := &lineWriter{re: regexp.MustCompile(`open (http://[^ ]+?)/? in your browser`), hit: hit}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -63,7 +64,7 @@ func startServe(t *testing.T, dataDir string) string {
 		}
 	})
 	select {
-	case u := <-out.hit:
+	case u := <-hit:
 		return strings.TrimRight(u, "/")
 	case err := <-done:
 		t.Fatalf("serve stopped before serving: %v", err)
@@ -112,7 +113,10 @@ func TestE2EWebchat(t *testing.T) {
 		tab := tab.For(t)
 		tab.Do(chromedp.Reload())
 		tab.Wait("the history", W+`.querySelectorAll(".msg.bot[data-seq] a.citation").length >= 2`)
-		tab.Do(chromedp.Click(webchattest.In(".msg.bot[data-seq] .fb.up")))
+		// Clicked from the page rather than by node id: the history may
+		// re-render once the live socket connects after the reload, which
+		// would leave chromedp holding a detached node.
+		tab.Wait("a click on the helpful button", `(() => { const b = `+W+`.querySelector(".msg.bot[data-seq] .fb.up"); if (!b) return false; b.click(); return true })()`)
 		tab.Wait("the thanks", W+`.querySelector(".msg.bot[data-seq] .thanks")`)
 		tab.Shot("03-feedback")
 		db, err := sqldb.Open(context.Background(), filepath.Join(dataDir, "supportbot.db"))

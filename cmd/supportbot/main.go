@@ -77,6 +77,7 @@ Commands:
   eval DIR           measure retrieval and decisions on DIR/articles and DIR/queries.jsonl (--json)
   agent add          create a console agent (--email, --name, --role admin|agent; password on stdin)
   config             print the effective configuration with every default (secrets redacted)
+  unanswered         the questions the help center did not answer, most asked first (--days, --json)
 
 Run "supportbot COMMAND -h" for a command's flags.
 `
@@ -112,6 +113,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return runAgent(ctx, &g, rest, stdin, stdout, stderr)
 	case "config":
 		return runConfig(ctx, &g, rest, stdout, stderr)
+	case "unanswered":
+		return runUnanswered(ctx, &g, rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

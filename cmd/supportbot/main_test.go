@@ -206,3 +206,17 @@ func TestServeHealthReadinessMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestUnansweredListsEscalatedQuestions(t *testing.T) {
+	data := demoDataDir(t)
+	t.Setenv("SUPPORTBOT_BOT_ANSWER_THRESHOLD", "0.999") // whatever the confidence, escalate
+	q := "Do you offer car insurance for my new electric scooter?"
+	out, _, err := run(t, "", "--data-dir", data, "ask", "--json", q)
+	if err != nil || !strings.Contains(out, `"decision": "escalate"`) {
+		t.Fatalf("ask: %s %v", out, err)
+	}
+	out, _, err = run(t, "", "--data-dir", data, "unanswered")
+	if err != nil || !strings.Contains(out, q) {
+		t.Fatalf("unanswered: %s %v", out, err)
+	}
+}

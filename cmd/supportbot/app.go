@@ -46,4 +46,3 @@ type App struct {
 	// Shutdowns run on shutdown, before the stores close, with a deadline.
 	Shutdowns []func(ctx context.Context) error
 }
-

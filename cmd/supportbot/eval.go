@@ -33,19 +33,19 @@ type evalQuery struct {
 
 // evalReport is what `supportbot eval` prints.
 type evalReport struct {
-	Queries          int                     `json:"queries"`
-	HitAt1           float64                 `json:"hit_at_1"`
-	HitAt5           float64                 `json:"hit_at_5"`
-	MRR              float64                 `json:"mrr"`
-	Accuracy         float64                 `json:"accuracy"`
-	AbstainPrecision float64                 `json:"abstain_precision"`
-	AbstainRecall    float64                 `json:"abstain_recall"`
-	P50Ms            float64                 `json:"p50_ms"`
-	P99Ms            float64                 `json:"p99_ms"`
-	IndexSeconds     float64                 `json:"index_seconds"`
-	Articles         int                     `json:"articles"`
-	Threshold        float64                 `json:"threshold"`
-	ByLanguage       map[string]*langReport  `json:"by_language"`
+	Queries          int                    `json:"queries"`
+	HitAt1           float64                `json:"hit_at_1"`
+	HitAt5           float64                `json:"hit_at_5"`
+	MRR              float64                `json:"mrr"`
+	Accuracy         float64                `json:"accuracy"`
+	AbstainPrecision float64                `json:"abstain_precision"`
+	AbstainRecall    float64                `json:"abstain_recall"`
+	P50Ms            float64                `json:"p50_ms"`
+	P99Ms            float64                `json:"p99_ms"`
+	IndexSeconds     float64                `json:"index_seconds"`
+	Articles         int                    `json:"articles"`
+	Threshold        float64                `json:"threshold"`
+	ByLanguage       map[string]*langReport `json:"by_language"`
 }
 
 type langReport struct {

@@ -45,7 +45,9 @@ func TestAskUsesDemoHelpCenter(t *testing.T) {
 	var r struct {
 		Decision  string
 		Lang      string
-		Citations []struct{ ArticleID string `json:"article_id"` }
+		Citations []struct {
+			ArticleID string `json:"article_id"`
+		}
 	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v in %s", err, out)
@@ -164,7 +166,9 @@ func startServer(t *testing.T, data string, env ...string) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Main(ctx, []string{"--data-dir", data, "serve", "--addr", addr}, nil, io.Discard, io.Discard) }()
+	go func() {
+		done <- Main(ctx, []string{"--data-dir", data, "serve", "--addr", addr}, nil, io.Discard, io.Discard)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {

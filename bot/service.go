@@ -168,7 +168,12 @@ func (s *Service) handle(ctx context.Context, m *supportbot.Message, emit func(s
 		explicit = user.Lang
 	}
 	detected, conf := "", 0.0
-	if letters(m.Text) >= 2 {
+	// A command's argument is prose only for /ticket and /human; for the
+	// others it is a token, a language code or a ticket number, and
+	// "detecting" the language of a random link token answers the user in
+	// a random language.
+	prose := m.Command == "" || m.Command == supportbot.CmdTicket || m.Command == supportbot.CmdHuman
+	if prose && letters(m.Text) >= 2 {
 		detected, conf = s.detector.Detect(ctx, m.Text)
 	}
 	// A language the user chose wins, unless they now clearly write in

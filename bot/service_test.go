@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -411,6 +412,15 @@ func TestAccountLinking(t *testing.T) {
 	start := supportbot.Message{Channel: "test", UserID: "tg1", ConversationID: "k", Command: supportbot.CmdStart, Text: tok}
 	if r, _ := f.svc.Handle(ctx, start); r.Reason != "account_linked" {
 		t.Fatalf("link reply = %+v", r)
+	}
+	// A random token is not prose: the reply keeps the user's language.
+	for i := 0; i < 20; i++ {
+		tok, _ := bot.NewLinkToken("s3cret", "acct-x", time.Hour, time.Now())
+		r, _ := f.svc.Handle(ctx, supportbot.Message{Channel: "test", UserID: fmt.Sprint("lang", i), ConversationID: fmt.Sprint("lang", i),
+			Command: supportbot.CmdStart, Text: tok})
+		if r.Lang != "en" {
+			t.Fatalf("token %q answered in %s", tok, r.Lang)
+		}
 	}
 	// Reused, tampered and expired tokens are refused.
 	start.UserID = "tg2"

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"net"
 	"strings"
 	"testing"
@@ -37,27 +36,7 @@ func TestE2EDiscord(t *testing.T) {
 	cfg.HTTP.PublicURL = "http://" + ln.Addr().String()
 	cfg.Bot.PublicURL = cfg.HTTP.PublicURL
 	cfg.Bot.LinkSecret = "discord-e2e-link-secret"
-	app, err := openApp(ctx, cfg, io.Discard, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer app.Close()
-	if app.Channels["discord"] == nil {
-		t.Fatal("setupDiscord did not register the discord channel")
-	}
-	served := make(chan error, 1)
-	go func() { served <- app.Serve(ctx, ln, io.Discard) }()
-	defer func() {
-		cancel()
-		select {
-		case err := <-served:
-			if err != nil {
-				t.Errorf("Serve: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("Serve did not stop")
-		}
-	}()
+	app := serveApp(t, ctx, cancel, cfg, ln, "discord")
 	wait := func(what string, cond func() bool) {
 		t.Helper()
 		if !fake.WaitFor(30*time.Second, cond) {

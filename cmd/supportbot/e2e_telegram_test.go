@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -43,27 +42,7 @@ func TestE2ETelegram(t *testing.T) {
 				cfg.Telegram.WebhookSecret = "e2e-Secret_42"
 			}
 			cfg.setDefaults()
-			app, err := openApp(ctx, cfg, io.Discard, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer app.Close()
-			if app.Channels["telegram"] == nil {
-				t.Fatal("setupTelegram did not register the telegram channel")
-			}
-			served := make(chan error, 1)
-			go func() { served <- app.Serve(ctx, ln, io.Discard) }()
-			defer func() {
-				cancel()
-				select {
-				case err := <-served:
-					if err != nil {
-						t.Errorf("Serve: %v", err)
-					}
-				case <-time.After(30 * time.Second):
-					t.Error("Serve did not stop")
-				}
-			}()
+			app := serveApp(t, ctx, cancel, cfg, ln, "telegram")
 
 			if mode == telegram.ModeWebhook {
 				emu.WaitCall(t, "setWebhook", 30*time.Second, nil)

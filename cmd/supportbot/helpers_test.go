@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -59,4 +61,34 @@ func demoDataDir(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	return data
+}
+
+// serveApp opens the app for cfg with every component, checks that the
+// channel registered itself, and serves on ln until the test ends (or the
+// returned cancel is called): the common start of the connectors'
+// end-to-end tests.
+func serveApp(t *testing.T, ctx context.Context, cancel context.CancelFunc, cfg *Config, ln net.Listener, channel string) *App {
+	t.Helper()
+	app, err := openApp(ctx, cfg, io.Discard, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Close() })
+	if app.Channels[channel] == nil {
+		t.Fatalf("setup did not register the %s channel", channel)
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Serve(ctx, ln, io.Discard) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-served:
+			if err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("Serve did not stop")
+		}
+	})
+	return app
 }

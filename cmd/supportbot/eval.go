@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -57,23 +56,13 @@ type langReport struct {
 }
 
 func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("eval", "usage: supportbot eval [--json] DIR\n\nDIR holds articles/*.md and queries.jsonl; the articles are indexed into a temporary store.", stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	misses := fs.Bool("misses", false, "list the queries answered wrongly on stderr")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: supportbot eval [--json] DIR\n\nDIR holds articles/*.md and queries.jsonl; the articles are indexed into a temporary store.")
-		fs.PrintDefaults()
-	}
-	pos, err := parseInterspersed(fs, args)
+	dir, err := oneArg(fs, args)
 	if err != nil {
-		return exitError(2)
+		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return exitError(2)
-	}
-	dir := pos[0]
 	cfg, err := g.load()
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,22 +16,12 @@ import (
 )
 
 func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("ingest", "usage: supportbot ingest [--quiet] DIR\n\nIndexes the Markdown articles below DIR; the index then holds exactly them.", stderr)
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: supportbot ingest [--quiet] DIR\n\nIndexes the Markdown articles below DIR; the index then holds exactly them.")
-		fs.PrintDefaults()
-	}
-	pos, err := parseInterspersed(fs, args)
+	dir, err := oneArg(fs, args)
 	if err != nil {
-		return exitError(2)
+		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return exitError(2)
-	}
-	dir := pos[0]
 	cfg, err := g.load()
 	if err != nil {
 		return err

@@ -139,3 +139,29 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = args[1:]
 	}
 }
+
+// commandFlags returns the flag set of a command that takes one DIR
+// argument, with its usage text.
+func commandFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// oneArg parses args (flags anywhere) and returns the single positional
+// argument, or exit status 2 after the usage.
+func oneArg(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return "", exitError(2)
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return "", exitError(2)
+	}
+	return pos[0], nil
+}

@@ -99,17 +99,7 @@ func deliveryOf(d *escalation.Delivery) *deliveryJSON {
 
 func (c *Console) apiTicket(w http.ResponseWriter, r *http.Request, sess *escalation.Session) {
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	t, err := c.svc.Ticket(ctx, id)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	th, err := c.svc.Thread(ctx, id)
+	id, t, th, err := c.ticketFromPath(r)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -267,17 +257,7 @@ func (c *Console) apiDraft(w http.ResponseWriter, r *http.Request, sess *escalat
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	t, err := c.svc.Ticket(ctx, id)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	th, err := c.svc.Thread(ctx, id)
+	id, t, th, err := c.ticketFromPath(r)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -320,4 +300,22 @@ func draftPrompt(t *supportbot.Ticket, thread []*escalation.Message, hits []supp
 	convo.WriteString("Draft the agent's next reply.")
 	msgs = append(msgs, supportbot.ChatMessage{Role: "user", Content: convo.String()})
 	return supportbot.Prompt{Messages: msgs, MaxTokens: 600, Temperature: 0.3}
+}
+
+// ticketFromPath reads the ticket named by the request path, and its
+// thread: what the ticket endpoints start from.
+func (c *Console) ticketFromPath(r *http.Request) (int64, *supportbot.Ticket, []*escalation.Message, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	t, err := c.svc.Ticket(r.Context(), id)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	th, err := c.svc.Thread(r.Context(), id)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return id, t, th, nil
 }

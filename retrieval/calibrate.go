@@ -45,8 +45,9 @@ type candidate struct {
 // index found, for tuning the fusion and the calibration. Gold is -1 for a
 // question whose article was held out entirely (a simulated unknown intent).
 type cvQuery struct {
-	Gold  int
-	Cands []candidate
+	Gold    int
+	Cands   []candidate
+	Novelty novelty
 }
 
 // rank orders cands by fused score, best first, ties by label.
@@ -155,8 +156,11 @@ func (f fusion) objective(qs []cvQuery) float64 {
 // all alike needs a closer match than one whose questions vary; last,
 // the best kNN similarity to any article, and whether the softmax
 // regression agrees with the fused top article (its relative
-// log-probability, 0 when it does).
-const numConfFeatures = 11
+// log-probability, 0 when it does); then what the query itself says
+// (novelty): the share of its words and of its char n-grams that no
+// example question has, and the classifier's score for the pseudo-outlier
+// class (see pseudoOutliers), alone and against the best article's.
+const numConfFeatures = 15
 
 // labelStats are the mean fused score and kNN similarity of each label's
 // correctly ranked questions in cross-validation; Global is the fallback
@@ -199,8 +203,12 @@ func fitLabelStats(numLabels int, cv []cvQuery, fu fusion) labelStats {
 	return st
 }
 
-func confFeatures(r []scored, st *labelStats) [numConfFeatures]float64 {
+func confFeatures(r []scored, st *labelStats, nov novelty) [numConfFeatures]float64 {
 	var x [numConfFeatures]float64
+	x[11] = float64(nov.UnknownWords)
+	x[12] = float64(nov.UnknownChars)
+	x[13] = float64(nov.Outlier)
+	x[14] = float64(nov.OutlierMargin)
 	if len(r) == 0 {
 		return x
 	}
@@ -275,7 +283,7 @@ type Validation struct {
 // defaultCalibration is used before there is data to fit one: it maps the
 // top fused score through a sigmoid centred on a middling score.
 var defaultCalibration = calibration{
-	Scale: [numConfFeatures]float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+	Scale: [numConfFeatures]float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
 	W:     []float64{6}, B: -3, Threshold: 0.5,
 }
 
@@ -331,7 +339,7 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 	}
 	dim := len(z[0])
 	w := make([]float64, dim)
-	// The ridge penalty keeps the 45 product weights small where the data
+	// The ridge penalty keeps the 120 product weights small where the data
 	// do not ask for them.
 	const lambda = 1e-3
 	for iter := 0; iter < 30; iter++ {

@@ -92,9 +92,9 @@ func TestExperimentLinear(t *testing.T) {
 	}
 	for _, cfg := range []struct {
 		o  textfeat.Options
-		bw [2]float32
+		bw [textfeat.NumBlocks]float32
 	}{
-		{textfeat.Options{}, [2]float32{1, 1}},
+		{textfeat.Options{}, [textfeat.NumBlocks]float32{1, 1}},
 	} {
 		c := envFloat("CV_C", 1)
 		lrEpochs, lrRate := int(envFloat("CV_LR_EPOCHS", 5)), float32(envFloat("CV_LR_RATE", 0.5))

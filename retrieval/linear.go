@@ -51,6 +51,9 @@ type hashed struct {
 var stemmers sync.Map
 
 func optionsFor(o textfeat.Options, lang string) textfeat.Options {
+	if o.UseConcepts {
+		o.Concepts = textfeat.Concepts(lang).Match
+	}
 	if f, ok := stemmers.Load(lang); ok {
 		o.Stem = f.(func(string) string)
 		return o
@@ -117,7 +120,24 @@ func (v *vectorizer) fit(texts, langs []string, minDF int) {
 
 // transform vectorises text; unknown features are ignored.
 func (v *vectorizer) transform(text, lang string) sparse {
+	x, _ := v.transformNovelty(text, lang)
+	return x
+}
+
+// novelty is what a query says about itself, whatever the candidates:
+// the share of its distinct word and char features that no training text
+// had (words no example question uses are a clear sign of a question about
+// something the help center does not cover), and the classifier's score
+// for the pseudo-outlier class.
+type novelty struct {
+	UnknownWords, UnknownChars float32
+	Outlier, OutlierMargin     float32
+}
+
+// transformNovelty is transform that also reports the text's novelty.
+func (v *vectorizer) transformNovelty(text, lang string) (sparse, novelty) {
 	buf := collect(text, lang, v.Opts, make([]hashed, 0, 256))
+	var seen, unknown [textfeat.NumBlocks]int
 	var out sparse
 	var norms [textfeat.NumBlocks]float32
 	for i := 0; i < len(buf); {
@@ -125,7 +145,10 @@ func (v *vectorizer) transform(text, lang string) sparse {
 		for j < len(buf) && buf[j].h == buf[i].h {
 			j++
 		}
-		if id, ok := v.Vocab[buf[i].h]; ok {
+		seen[buf[i].b]++
+		if id, ok := v.Vocab[buf[i].h]; !ok {
+			unknown[buf[i].b]++
+		} else {
 			w := (1 + float32(math.Log(float64(j-i)))) * v.IDF[id]
 			out.idx = append(out.idx, id)
 			out.val = append(out.val, w)
@@ -149,7 +172,14 @@ func (v *vectorizer) transform(text, lang string) sparse {
 	}
 	// Sort by index so that dot products walk memory in order.
 	sortSparse(&out)
-	return out
+	var nov novelty
+	if n := seen[textfeat.BlockWord]; n > 0 {
+		nov.UnknownWords = float32(unknown[textfeat.BlockWord]) / float32(n)
+	}
+	if n := seen[textfeat.BlockChar]; n > 0 {
+		nov.UnknownChars = float32(unknown[textfeat.BlockChar]) / float32(n)
+	}
+	return out, nov
 }
 
 func sortSparse(s *sparse) {

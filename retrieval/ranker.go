@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sort"
@@ -73,7 +74,70 @@ type ranker struct {
 	labels []int32
 }
 
-var vecOptions = textfeat.Options{WordNgrams: 2, CharMin: 2, CharMax: 5}
+// pseudoOutliers returns n synthetic questions that belong to no article:
+// the normalised sum of two questions of different articles (the
+// "mixup" outliers of Zhan et al. 2021). Trained as one more class, they
+// teach the classifier what a blend of known topics looks like, which is
+// what a question about an uncovered topic often is ("when will my card
+// arrive": card words from one article, arrival words from another).
+func pseudoOutliers(xs []sparse, ys []int, n int) []sparse {
+	if len(xs) < 2 {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(11, 13))
+	out := make([]sparse, 0, n)
+	for tries := 0; len(out) < n && tries < 4*n; tries++ {
+		a, b := rng.IntN(len(xs)), rng.IntN(len(xs))
+		if ys[a] == ys[b] {
+			continue
+		}
+		out = append(out, addNormalized(xs[a], xs[b]))
+	}
+	return out
+}
+
+// addNormalized returns (a+b)/|a+b| for sparse vectors sorted by index.
+func addNormalized(a, b sparse) sparse {
+	var out sparse
+	i, j := 0, 0
+	for i < len(a.idx) || j < len(b.idx) {
+		switch {
+		case j >= len(b.idx) || (i < len(a.idx) && a.idx[i] < b.idx[j]):
+			out.idx, out.val = append(out.idx, a.idx[i]), append(out.val, a.val[i])
+			i++
+		case i >= len(a.idx) || b.idx[j] < a.idx[i]:
+			out.idx, out.val = append(out.idx, b.idx[j]), append(out.val, b.val[j])
+			j++
+		default:
+			out.idx, out.val = append(out.idx, a.idx[i]), append(out.val, a.val[i]+b.val[j])
+			i++
+			j++
+		}
+	}
+	if n := out.sqnorm(); n > 0 {
+		inv := float32(1 / math.Sqrt(float64(n)))
+		for k := range out.val {
+			out.val[k] *= inv
+		}
+	}
+	return out
+}
+
+var vecOptions = textfeat.Options{WordNgrams: 2, CharMin: 2, CharMax: 5, UseConcepts: true}
+
+// blockWeights weigh word, char and concept features. Concepts at half
+// the weight of words: cross-validation on the demo help center's example
+// questions put 0.35-0.75 within noise of each other (hit@1 0.915-0.922,
+// from 0.888 without concepts), and BANKING77's did not move (its
+// questions are English about one bank: few words the lexicon relates that
+// the char n-grams do not).
+var blockWeights = [textfeat.NumBlocks]float32{1, 1, 0.5}
+
+// pseudoShare is the number of pseudo-outliers trained per example
+// question. Cross-validation on BANKING77 (open-intent, 19 of 77 intents
+// held out) put 0.25, 0.5 and 1 within noise of each other, all above none
+// (decision accuracy 0.824 -> 0.827-0.830, hit@1 0.926 -> 0.928).
+const pseudoShare = 0.5
 
 // trainRanker fits a ranker on exs. Examples with Label < 0 are skipped.
 func trainRanker(exs []example, numLabels int, p rankerParams, train bool) *ranker {
@@ -83,7 +147,7 @@ func trainRanker(exs []example, numLabels int, p rankerParams, train bool) *rank
 		texts = append(texts, e.Text)
 		langs = append(langs, e.Lang)
 	}
-	v := &vectorizer{Opts: vecOptions, BlockWeight: [textfeat.NumBlocks]float32{1, 1}}
+	v := &vectorizer{Opts: vecOptions, BlockWeight: blockWeights}
 	v.fit(texts, langs, 1)
 	r := &ranker{NumLabels: numLabels, Vec: v}
 	xs := r.index(exs)
@@ -92,7 +156,17 @@ func trainRanker(exs []example, numLabels int, p rankerParams, train bool) *rank
 		for i, e := range exs {
 			ys[i] = e.Label
 		}
-		m := trainSVM(xs, ys, numLabels, len(v.IDF), p.C, p.Epochs, runtime.GOMAXPROCS(0))
+		svmXs, svmYs, k := xs, ys, numLabels
+		if pseudoShare > 0 {
+			px := pseudoOutliers(xs, ys, int(pseudoShare*float64(len(xs))))
+			svmXs = append(slices.Clone(xs), px...)
+			svmYs = slices.Clone(ys)
+			for range px {
+				svmYs = append(svmYs, numLabels)
+			}
+			k++
+		}
+		m := trainSVM(svmXs, svmYs, k, len(v.IDF), p.C, p.Epochs, runtime.GOMAXPROCS(0))
 		r.Model = m.sparsify(1e-4)
 		r.LR = trainSoftmax(xs, ys, numLabels, len(v.IDF), p.LREpochs, 0.5).sparsify(1e-3)
 	}
@@ -130,11 +204,22 @@ func (r *ranker) index(exs []example) []sparse {
 // signals returns, per label, the SVM score and the softmax regression's
 // log-probability relative to the best (nil without a model) and the best
 // cosine similarity to one of the label's examples.
-func (r *ranker) signals(text, lang string) (clf, knn, lr []float32) {
-	x := r.Vec.transform(text, lang)
+func (r *ranker) signals(text, lang string) (clf, knn, lr []float32, nov novelty) {
+	x, nov := r.Vec.transformNovelty(text, lang)
 	if r.Model != nil {
-		clf = make([]float32, r.NumLabels)
+		clf = make([]float32, r.Model.K)
 		r.Model.scores(x, clf)
+		if r.Model.K > r.NumLabels {
+			// The pseudo-outlier class: how much the query looks like a
+			// blend of articles rather than one of them.
+			top := clf[0]
+			for _, v := range clf[:r.NumLabels] {
+				top = max(top, v)
+			}
+			nov.Outlier = clf[r.NumLabels]
+			nov.OutlierMargin = clf[r.NumLabels] - top
+			clf = clf[:r.NumLabels]
+		}
 	}
 	if r.LR != nil {
 		lr = make([]float32, r.NumLabels)
@@ -151,7 +236,7 @@ func (r *ranker) signals(text, lang string) (clf, knn, lr []float32) {
 	}
 	knn = make([]float32, r.NumLabels)
 	if len(r.labels) == 0 {
-		return clf, knn, lr
+		return clf, knn, lr, nov
 	}
 	sims := make([]float32, len(r.labels))
 	for k, f := range x.idx {
@@ -166,7 +251,7 @@ func (r *ranker) signals(text, lang string) (clf, knn, lr []float32) {
 			knn[l] = s
 		}
 	}
-	return clf, knn, lr
+	return clf, knn, lr, nov
 }
 
 // sigmoid is the logistic function.

@@ -334,15 +334,16 @@ func (s *state) contentSignals(ctx context.Context, q request, n int, useChromem
 		if err != nil {
 			return nil, nil, fmt.Errorf("keyword search: %w", err)
 		}
-		var top float64
+		// Raw scores: merge divides them by the best remaining one, after
+		// excluding labels (in cross-validation, the held-out articles,
+		// whose score must not set the scale of the others').
 		for _, h := range res.Hits {
 			id := strings.SplitN(h.ID, "@", 2)[0]
 			l, ok := s.labelIdx[id]
 			if !ok {
 				continue
 			}
-			top = max(top, h.Score)
-			if v := float32(h.Score / top); v > bm25[l] {
+			if v := float32(h.Score); v > bm25[l] {
 				bm25[l] = v
 			}
 		}
@@ -469,18 +470,20 @@ func (s *state) allowed(id, category string) bool {
 
 // candidates gathers each signal's best articles and fills in all four
 // signals for each of them.
-func (s *state) candidates(ctx context.Context, r *ranker, q request, n int, useChromem bool, exclude func(label int) bool) ([]candidate, error) {
+func (s *state) candidates(ctx context.Context, r *ranker, q request, n int, useChromem bool, exclude func(label int) bool) ([]candidate, novelty, error) {
 	dense, bm25, err := s.contentSignals(ctx, q, n, useChromem)
 	if err != nil {
-		return nil, err
+		return nil, novelty{}, err
 	}
-	return s.merge(r, q, n, dense, bm25, exclude), nil
+	cands, nov := s.merge(r, q, n, dense, bm25, exclude)
+	return cands, nov, nil
 }
 
-func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, exclude func(label int) bool) []candidate {
+func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, exclude func(label int) bool) ([]candidate, novelty) {
 	var clf, knn, lr []float32
+	var nov novelty
 	if r != nil {
-		clf, knn, lr = r.signals(q.text, q.lang)
+		clf, knn, lr, nov = r.signals(q.text, q.lang)
 	}
 	pool := map[int]bool{}
 	add := func(l int) {
@@ -508,6 +511,10 @@ func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, 
 	for l := range bm25 {
 		add(l)
 	}
+	var top float32
+	for l := range pool {
+		top = max(top, bm25[l])
+	}
 	out := make([]candidate, 0, len(pool))
 	for l := range pool {
 		c := candidate{Label: l}
@@ -521,11 +528,13 @@ func (s *state) merge(r *ranker, q request, n int, dense, bm25 map[int]float32, 
 			c.Sig[sigLR] = lr[l]
 		}
 		c.Sig[sigDense] = dense[l]
-		c.Sig[sigBM25] = bm25[l]
+		if top > 0 {
+			c.Sig[sigBM25] = bm25[l] / top
+		}
 		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b candidate) int { return a.Label - b.Label })
-	return out
+	return out, nov
 }
 
 // unknownShareDefault: one in this many articles is held out per fold to
@@ -650,8 +659,8 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 			if unknown(gold) {
 				gold = -1
 			}
-			cands := s.merge(r, qs[j], n, cs[j].dense, cs[j].bm25, unknown)
-			cv = append(cv, cvQuery{Gold: gold, Cands: cands})
+			cands, nov := s.merge(r, qs[j], n, cs[j].dense, cs[j].bm25, unknown)
+			cv = append(cv, cvQuery{Gold: gold, Cands: cands, Novelty: nov})
 		}
 	}
 	fu := tuneFusion(cv, numLabels <= p.MaxLabels)
@@ -660,7 +669,7 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	st := fitLabelStats(numLabels, cv, fu)
 	for _, q := range cv {
 		r := fu.rank(q.Cands)
-		xs = append(xs, confFeatures(r, &st))
+		xs = append(xs, confFeatures(r, &st, q.Novelty))
 		ys = append(ys, len(r) > 0 && r[0].Label == q.Gold)
 		unk = append(unk, q.Gold < 0)
 	}
@@ -709,7 +718,7 @@ func (ix *Index) Retrieve(ctx context.Context, q supportbot.Query) (supportbot.R
 			qq.vec = v
 		}
 	}
-	cands, err := s.candidates(ctx, s.ranker, qq, max(ix.cfg.Candidates, k), ix.cfg.ChromemQuery, nil)
+	cands, nov, err := s.candidates(ctx, s.ranker, qq, max(ix.cfg.Candidates, k), ix.cfg.ChromemQuery, nil)
 	if err != nil {
 		return supportbot.Result{}, err
 	}
@@ -718,7 +727,7 @@ func (ix *Index) Retrieve(ctx context.Context, q supportbot.Query) (supportbot.R
 	if len(ranked) == 0 {
 		return res, nil
 	}
-	res.Confidence = s.tuning.Calibration.confidence(confFeatures(ranked, &s.tuning.Calibration.Labels))
+	res.Confidence = s.tuning.Calibration.confidence(confFeatures(ranked, &s.tuning.Calibration.Labels, nov))
 	for _, c := range ranked {
 		if len(res.Hits) == k {
 			break

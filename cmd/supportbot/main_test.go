@@ -224,3 +224,52 @@ func TestUnansweredListsEscalatedQuestions(t *testing.T) {
 		t.Fatalf("unanswered: %s %v", out, err)
 	}
 }
+
+// TestAskKnowsWhatTheHelpCenterDoesNotCover: questions no demo article
+// answers are escalated, not answered with the nearest article, in several
+// languages; questions it covers, worded unlike any example question and
+// in other words than the article, are answered.
+func TestAskKnowsWhatTheHelpCenterDoesNotCover(t *testing.T) {
+	data := demoDataDir(t)
+	decide := func(q string) (string, string) {
+		t.Helper()
+		out, _, err := run(t, "", "--data-dir", data, "ask", "--json", q)
+		if err != nil {
+			t.Fatalf("ask %q: %v", q, err)
+		}
+		var r struct {
+			Decision  string
+			Citations []struct {
+				ArticleID string `json:"article_id"`
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v in %s", err, out)
+		}
+		if len(r.Citations) > 0 {
+			return r.Decision, r.Citations[0].ArticleID
+		}
+		return r.Decision, ""
+	}
+	for _, q := range []string{
+		"What is a good recipe for lasagna?",
+		"Do you offer car insurance for my new electric scooter?",
+		"¿Cuál es la capital de Australia?",
+		"明天北京天气怎么样",
+		"Quel film me conseillez-vous ce soir ?",
+	} {
+		if d, id := decide(q); d == "answer" {
+			t.Errorf("%q answered with %s; no article covers it", q, id)
+		}
+	}
+	for q, want := range map[string]string{
+		"I can't remember my password, how do I get back in?": "reset-password",
+		"my BTC withdrawal has been processing for hours":     "withdrawal-pending",
+		"how much do you charge per trade":                    "trading-fees",
+		"提幣一直在處理中":                                            "withdrawal-pending",
+	} {
+		if d, id := decide(q); d != "answer" || id != want {
+			t.Errorf("%q: %s %s, want answer %s", q, d, id, want)
+		}
+	}
+}

@@ -37,7 +37,7 @@ type Local struct {
 
 // LocalVersion names Local's feature set. A snapshot embedded with another
 // version is re-embedded.
-const LocalVersion = "local-hash-v1"
+const LocalVersion = "local-hash-v2"
 
 // NewLocal returns a Local embedder with dim dimensions; 0 means DefaultDim.
 func NewLocal(dim int) *Local {
@@ -72,7 +72,7 @@ func (l *Local) Vector(text string) []float32 {
 	v := make([]float32, l.dim)
 	// Word features carry more meaning per feature than char n-grams;
 	// weighting them up makes a shared word worth several shared n-grams.
-	weights := [textfeat.NumBlocks]float64{1.0, 0.8}
+	weights := [textfeat.NumBlocks]float64{1.0, 0.8, 0}
 	for b, m := range acc {
 		var norm float64
 		for _, tf := range m {

@@ -10,8 +10,9 @@ type Block uint8
 
 // Feature blocks.
 const (
-	BlockWord Block = iota // word uni- and bigrams; CJK char uni- and bigrams
-	BlockChar              // char n-grams inside words, padded with spaces
+	BlockWord    Block = iota // word uni- and bigrams; CJK char uni- and bigrams
+	BlockChar                 // char n-grams inside words, padded with spaces
+	BlockConcept              // lexicon concepts (see knowledge/lexicon)
 	NumBlocks
 )
 
@@ -31,6 +32,12 @@ type Options struct {
 	// single spaces instead of inside each word, so n-grams also span
 	// word boundaries ("p up" in "top up").
 	CrossChar bool
+	// UseConcepts asks for the lexicon's concepts as features, in
+	// BlockConcept: with them "cash out" and "withdraw" share a feature,
+	// and so do a Turkish question and an English article. The caller
+	// sets Concepts to the language's Matcher.Match.
+	UseConcepts bool
+	Concepts    func(toks []Token, emit func(concept string))
 }
 
 func (o *Options) setDefaults() {
@@ -79,6 +86,10 @@ func Features(text string, o Options, emit func(h uint64, b Block)) {
 		if len(raw) != len(toks) {
 			raw = nil // folding changed the token boundaries; skip raw words
 		}
+	}
+	if o.Concepts != nil {
+		seed := hashByte(fnvOffset, 'x')
+		o.Concepts(toks, func(c string) { emit(hashString(seed, c), BlockConcept) })
 	}
 	wordSeed := hashByte(fnvOffset, 'w')
 	for i := range toks {

@@ -10,18 +10,57 @@ package textfeat
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/longbridgeapp/opencc"
 	"golang.org/x/text/unicode/norm"
 )
 
 // Normalize returns s in NFKC form (full-width Latin and half-width kana
-// become their usual forms), lower-cased, with runs of space collapsed.
+// become their usual forms), lower-cased, with Traditional Chinese
+// characters written in their Simplified form.
+//
+// The Traditional-to-Simplified step lets a question in one script find an
+// article's example questions in the other (the demo help center has every
+// article in zh-Hans, only the most asked in zh-Hant); Japanese kanji that
+// have a simplified form are folded the same way on both sides, so they
+// still match each other, and now also Chinese text about the same thing.
 func Normalize(s string) string {
 	s = norm.NFKC.String(s)
-	return strings.ToLower(s)
+	s = strings.ToLower(s)
+	// Phone keyboards type "can’t" with a typographic apostrophe.
+	s = strings.ReplaceAll(s, "’", "'")
+	if hasHan(s) {
+		if cc := t2s(); cc != nil {
+			if out, err := cc.Convert(s); err == nil {
+				s = out
+			}
+		}
+	}
+	return s
 }
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x3400 && unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// t2s returns OpenCC's Traditional-to-Simplified converter (phrase and
+// character tables), or nil if it cannot load, in which case text is left
+// as it is.
+var t2s = sync.OnceValue(func() *opencc.OpenCC {
+	cc, err := opencc.New("t2s")
+	if err != nil {
+		return nil
+	}
+	return cc
+})
 
 // Fold removes diacritics from Latin, Cyrillic and Greek letters ("é" ->
 // "e", "ı" -> "i", "ё" -> "е", "đ" -> "d") so that users who type without

@@ -1,0 +1,130 @@
+// Package lexicon holds supportbot's built-in support lexicon: for each of
+// the 11 languages, the words users and help centers write for shared
+// concepts ("withdraw", "two_factor", "not_received"), so that retrieval
+// can match a question to an article that says the same thing in other
+// words or in another language. README.md describes the file format.
+package lexicon
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed *.yaml concepts.txt
+var files embed.FS
+
+// Lexicon maps a language to its concepts and each concept to its forms.
+type Lexicon map[string]map[string][]string
+
+// Error is a problem in a lexicon file, with the line it is on.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Parse reads one language file: a YAML map from concept ID to a list of
+// forms. Every error names the file and line.
+func Parse(name string, data []byte) (map[string][]string, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &Error{File: name, Line: yamlLine(err), Msg: err.Error()}
+	}
+	out := map[string][]string{}
+	if len(doc.Content) == 0 {
+		return out, nil
+	}
+	m := doc.Content[0]
+	if m.Kind != yaml.MappingNode {
+		return nil, &Error{File: name, Line: m.Line, Msg: "want a map from concept ID to a list of forms"}
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if v.Kind != yaml.SequenceNode {
+			return nil, &Error{File: name, Line: v.Line, Msg: fmt.Sprintf("concept %q: want a list of forms", k.Value)}
+		}
+		if _, dup := out[k.Value]; dup {
+			return nil, &Error{File: name, Line: k.Line, Msg: fmt.Sprintf("concept %q listed twice", k.Value)}
+		}
+		forms := make([]string, 0, len(v.Content))
+		for _, f := range v.Content {
+			s := strings.TrimSpace(f.Value)
+			if f.Kind != yaml.ScalarNode || s == "" || s == "*" {
+				return nil, &Error{File: name, Line: f.Line, Msg: fmt.Sprintf("concept %q: empty or non-text form", k.Value)}
+			}
+			forms = append(forms, s)
+		}
+		out[k.Value] = forms
+	}
+	return out, nil
+}
+
+// yamlLine digs the line number out of a yaml.v3 error ("yaml: line 3: ...").
+func yamlLine(err error) int {
+	var line int
+	if _, e := fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line); e == nil {
+		return line
+	}
+	return 1
+}
+
+// Concepts returns the concept IDs defined in concepts.txt, sorted.
+func Concepts() []string {
+	data, _ := files.ReadFile("concepts.txt")
+	var ids []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if id, _, ok := strings.Cut(l, ":"); ok {
+			ids = append(ids, strings.TrimSpace(id))
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+var (
+	builtinOnce sync.Once
+	builtin     Lexicon
+	builtinErr  error
+)
+
+// Builtin returns the lexicon embedded in the binary. It is parsed once;
+// the files are checked by this package's tests, so an error here means a
+// broken build.
+func Builtin() (Lexicon, error) {
+	builtinOnce.Do(func() {
+		builtin, builtinErr = load(files)
+	})
+	return builtin, builtinErr
+}
+
+func load(fsys fs.FS) (Lexicon, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	lx := Lexicon{}
+	for _, n := range names {
+		data, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		m, err := Parse(n, data)
+		if err != nil {
+			return nil, err
+		}
+		lx[strings.TrimSuffix(path.Base(n), ".yaml")] = m
+	}
+	return lx, nil
+}

@@ -1,0 +1,178 @@
+package textfeat
+
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/supportbot/supportbot/knowledge/lexicon"
+)
+
+// Matcher finds the lexicon's concepts in a token sequence: a trie over
+// normalised tokens, where a form's last token may be a prefix ("withdraw*").
+// It is written here rather than with a general Aho-Corasick library
+// because it must match on the same tokens as every other feature (CJK as
+// single characters, accents folded) and support prefix tokens, which
+// byte-level automata do not.
+type Matcher struct {
+	root *node
+}
+
+type node struct {
+	next     map[string]*node
+	prefixes []prefixForm // forms whose last token is a prefix, ending here
+	concepts []string     // forms that end at this node
+}
+
+type prefixForm struct {
+	prefix   string
+	concepts []string
+}
+
+// NewMatcher builds a Matcher for forms by concept.
+func NewMatcher(forms map[string][]string) *Matcher {
+	m := &Matcher{root: &node{}}
+	for concept, fs := range forms {
+		for _, f := range fs {
+			m.add(concept, f)
+		}
+	}
+	return m
+}
+
+func (m *Matcher) add(concept, form string) {
+	prefix := strings.HasSuffix(form, "*")
+	toks := Tokenize(Fold(Normalize(strings.TrimSuffix(form, "*"))))
+	if len(toks) == 0 || (len(toks) == 1 && toks[0].CJK) {
+		return // a single Han or kana character means too many things
+	}
+	n := m.root
+	last := len(toks) - 1
+	for _, t := range toks[:last] {
+		n = n.child(t.Text)
+	}
+	t := toks[last].Text
+	if prefix && !toks[last].CJK && utf8.RuneCountInString(t) >= 2 {
+		for i := range n.prefixes {
+			if n.prefixes[i].prefix == t {
+				n.prefixes[i].concepts = appendNew(n.prefixes[i].concepts, concept)
+				return
+			}
+		}
+		n.prefixes = append(n.prefixes, prefixForm{t, []string{concept}})
+		return
+	}
+	c := n.child(t)
+	c.concepts = appendNew(c.concepts, concept)
+}
+
+func (n *node) child(t string) *node {
+	if n.next == nil {
+		n.next = map[string]*node{}
+	}
+	c := n.next[t]
+	if c == nil {
+		c = &node{}
+		n.next[t] = c
+	}
+	return c
+}
+
+func appendNew(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// Match calls emit once for each concept of each form that occurs in
+// toks, at most once per concept and start position.
+func (m *Matcher) Match(toks []Token, emit func(concept string)) {
+	if m == nil || m.root == nil {
+		return
+	}
+	var seen []string
+	for i := range toks {
+		seen = seen[:0]
+		once := func(c string) {
+			for _, s := range seen {
+				if s == c {
+					return
+				}
+			}
+			seen = append(seen, c)
+			emit(c)
+		}
+		n := m.root
+		for j := i; j < len(toks); j++ {
+			t := toks[j].Text
+			for _, p := range n.prefixes {
+				if strings.HasPrefix(t, p.prefix) {
+					for _, c := range p.concepts {
+						once(c)
+					}
+				}
+			}
+			n = n.next[t]
+			if n == nil {
+				break
+			}
+			for _, c := range n.concepts {
+				once(c)
+			}
+		}
+	}
+}
+
+var (
+	matchersOnce sync.Once
+	matchers     map[string]*Matcher
+)
+
+// Concepts returns the Matcher of the built-in lexicon for lang: that
+// language's forms (both Chinese scripts for either), or every language's
+// when lang is empty or not one of the lexicon's. It returns nil if the
+// lexicon cannot be loaded, which the lexicon's tests rule out.
+func Concepts(lang string) *Matcher {
+	matchersOnce.Do(func() {
+		lx, err := lexicon.Builtin()
+		if err != nil {
+			return
+		}
+		matchers = map[string]*Matcher{}
+		all := map[string][]string{}
+		for l, forms := range lx {
+			merged := map[string][]string{}
+			add := func(fs map[string][]string) {
+				for c, f := range fs {
+					merged[c] = append(merged[c], f...)
+				}
+			}
+			add(forms)
+			if other := chineseSibling(l); other != "" {
+				add(lx[other])
+			}
+			matchers[l] = NewMatcher(merged)
+			for c, f := range forms {
+				all[c] = append(all[c], f...)
+			}
+		}
+		matchers[""] = NewMatcher(all)
+	})
+	if m, ok := matchers[lang]; ok {
+		return m
+	}
+	return matchers[""]
+}
+
+func chineseSibling(lang string) string {
+	switch lang {
+	case "zh-Hans":
+		return "zh-Hant"
+	case "zh-Hant":
+		return "zh-Hans"
+	}
+	return ""
+}

@@ -15,6 +15,11 @@ type sparse struct {
 	val []float32
 }
 
+// dot is the dot product of s and w.
+//
+// go:norace: see svmClass.
+//
+//go:norace
 func (s sparse) dot(w []float32) float32 {
 	var sum float32
 	for k, i := range s.idx {
@@ -207,6 +212,11 @@ type linearModel struct {
 	B   []float32 // K
 }
 
+// scores writes every class's score for x into out (len K).
+//
+// go:norace: see svmClass.
+//
+//go:norace
 func (m *linearModel) scores(x sparse, out []float32) {
 	copy(out, m.B)
 	for k, i := range x.idx {
@@ -245,67 +255,7 @@ func trainSVM(xs []sparse, ys []int, k, dim int, c float64, epochs int, workers 
 			alpha := make([]float32, n)
 			perm := make([]int, n)
 			for cls := range next {
-				clear(w)
-				clear(alpha)
-				var b float32
-				for i := range perm {
-					perm[i] = i
-				}
-				rng := rand.New(rand.NewPCG(uint64(cls), 7))
-				// liblinear's shrinking: a negative example whose
-				// gradient shows it will stay at alpha=0 is dropped from
-				// the active set, so later passes touch few examples.
-				active := n
-				pgMaxOld := float32(math.Inf(1))
-				for ep := 0; ep < epochs; ep++ {
-					rng.Shuffle(active, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-					pgMaxNew, pgMinNew := float32(math.Inf(-1)), float32(math.Inf(1))
-					for s := 0; s < active; s++ {
-						i := perm[s]
-						y := float32(-1)
-						if ys[i] == cls {
-							y = 1
-						}
-						g := y*(xs[i].dot(w)+b*bias) - 1 + diag*alpha[i]
-						var pg float32
-						if alpha[i] == 0 {
-							if g > pgMaxOld {
-								active--
-								perm[s], perm[active] = perm[active], perm[s]
-								s--
-								continue
-							} else if g < 0 {
-								pg = g
-							}
-						} else {
-							pg = g
-						}
-						pgMaxNew, pgMinNew = max(pgMaxNew, pg), min(pgMinNew, pg)
-						if abs32(pg) < 1e-12 {
-							continue
-						}
-						old := alpha[i]
-						alpha[i] = max(old-g/qd[i], 0)
-						if d := (alpha[i] - old) * y; d != 0 {
-							for kk, f := range xs[i].idx {
-								w[f] += d * xs[i].val[kk]
-							}
-							b += d * bias
-						}
-					}
-					if pgMaxNew-pgMinNew <= svmEps {
-						if active == n {
-							break
-						}
-						active = n
-						pgMaxOld = float32(math.Inf(1))
-						continue
-					}
-					pgMaxOld = pgMaxNew
-					if pgMaxOld <= 0 {
-						pgMaxOld = float32(math.Inf(1))
-					}
-				}
+				b := svmClass(xs, ys, cls, qd, diag, epochs, w, alpha, perm)
 				mu.Lock()
 				for f, v := range w {
 					m.W[f*k+cls] = v
@@ -321,6 +271,83 @@ func trainSVM(xs []sparse, ys []int, k, dim int, c float64, epochs int, workers 
 	close(next)
 	wg.Wait()
 	return m
+}
+
+// svmClass runs dual coordinate descent for class cls against the rest,
+// leaving the weights in w (len dim) and returning the bias. w, alpha
+// and perm are the caller's scratch space, overwritten.
+//
+// It is marked go:norace: it touches only its arguments, which belong to
+// one goroutine, and the race detector's instrumentation of these loops
+// made training ten times slower under `go test -race`, which the test
+// suite runs.
+//
+//go:norace
+func svmClass(xs []sparse, ys []int, cls int, qd []float32, diag float32, epochs int, w, alpha []float32, perm []int) float32 {
+	const bias = 1.0
+	n := len(xs)
+	clear(w)
+	clear(alpha)
+	var b float32
+	for i := range perm {
+		perm[i] = i
+	}
+	rng := rand.New(rand.NewPCG(uint64(cls), 7))
+	// liblinear's shrinking: a negative example whose
+	// gradient shows it will stay at alpha=0 is dropped from
+	// the active set, so later passes touch few examples.
+	active := n
+	pgMaxOld := float32(math.Inf(1))
+	for ep := 0; ep < epochs; ep++ {
+		rng.Shuffle(active, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		pgMaxNew, pgMinNew := float32(math.Inf(-1)), float32(math.Inf(1))
+		for s := 0; s < active; s++ {
+			i := perm[s]
+			y := float32(-1)
+			if ys[i] == cls {
+				y = 1
+			}
+			g := y*(xs[i].dot(w)+b*bias) - 1 + diag*alpha[i]
+			var pg float32
+			if alpha[i] == 0 {
+				if g > pgMaxOld {
+					active--
+					perm[s], perm[active] = perm[active], perm[s]
+					s--
+					continue
+				} else if g < 0 {
+					pg = g
+				}
+			} else {
+				pg = g
+			}
+			pgMaxNew, pgMinNew = max(pgMaxNew, pg), min(pgMinNew, pg)
+			if abs32(pg) < 1e-12 {
+				continue
+			}
+			old := alpha[i]
+			alpha[i] = max(old-g/qd[i], 0)
+			if d := (alpha[i] - old) * y; d != 0 {
+				for kk, f := range xs[i].idx {
+					w[f] += d * xs[i].val[kk]
+				}
+				b += d * bias
+			}
+		}
+		if pgMaxNew-pgMinNew <= svmEps {
+			if active == n {
+				break
+			}
+			active = n
+			pgMaxOld = float32(math.Inf(1))
+			continue
+		}
+		pgMaxOld = pgMaxNew
+		if pgMaxOld <= 0 {
+			pgMaxOld = float32(math.Inf(1))
+		}
+	}
+	return b
 }
 
 // svmEps is liblinear's default stopping tolerance on the projected
@@ -363,6 +390,10 @@ func (m *linearModel) sparsify(eps float32) *sparseModel {
 }
 
 // scores writes every class's score for x into out (len K).
+//
+// go:norace: see svmClass.
+//
+//go:norace
 func (s *sparseModel) scores(x sparse, out []float32) {
 	copy(out, s.B)
 	for k, f := range x.idx {
@@ -381,6 +412,10 @@ func (s *sparseModel) scores(x sparse, out []float32) {
 // explicit penalty: early stopping is the regulariser, as in fastText.
 // It gives calibrated-looking class probabilities that complement the
 // SVM's margins in the ensemble.
+//
+// go:norace: see svmClass.
+//
+//go:norace
 func trainSoftmax(xs []sparse, ys []int, k, dim int, epochs int, lr float32) *linearModel {
 	m := &linearModel{K: k, Dim: dim, W: make([]float32, dim*k), B: make([]float32, k)}
 	g2 := make([]float32, dim*k)

@@ -238,6 +238,17 @@ func (r *ranker) signals(text, lang string) (clf, knn, lr []float32, nov novelty
 	if len(r.labels) == 0 {
 		return clf, knn, lr, nov
 	}
+	r.nearest(x, knn)
+	return clf, knn, lr, nov
+}
+
+// nearest sets knn[l] to the best cosine similarity between x and an
+// example of label l.
+//
+// go:norace: see svmClass.
+//
+//go:norace
+func (r *ranker) nearest(x sparse, knn []float32) {
 	sims := make([]float32, len(r.labels))
 	for k, f := range x.idx {
 		v := x.val[k]
@@ -251,7 +262,6 @@ func (r *ranker) signals(text, lang string) (clf, knn, lr []float32, nov novelty
 			knn[l] = s
 		}
 	}
-	return clf, knn, lr, nov
 }
 
 // sigmoid is the logistic function.

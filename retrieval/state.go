@@ -287,6 +287,10 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map
 
 // dot is the dot product of equal-length vectors, unrolled by four: the
 // dense scan's inner loop.
+//
+// go:norace: see svmClass.
+//
+//go:norace
 func dot(a, b []float32) float32 {
 	b = b[:len(a)]
 	var s0, s1, s2, s3 float32

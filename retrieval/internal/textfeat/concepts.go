@@ -19,9 +19,12 @@ type Matcher struct {
 }
 
 type node struct {
-	next     map[string]*node
-	prefixes []prefixForm // forms whose last token is a prefix, ending here
-	concepts []string     // forms that end at this node
+	next map[string]*node
+	// prefixes are the forms whose last token is a prefix, by the
+	// prefix's first rune: the root has hundreds, and a token is only
+	// compared with those that can match it.
+	prefixes map[rune][]prefixForm
+	concepts []string // forms that end at this node
 }
 
 type prefixForm struct {
@@ -53,13 +56,18 @@ func (m *Matcher) add(concept, form string) {
 	}
 	t := toks[last].Text
 	if prefix && !toks[last].CJK && utf8.RuneCountInString(t) >= 2 {
-		for i := range n.prefixes {
-			if n.prefixes[i].prefix == t {
-				n.prefixes[i].concepts = appendNew(n.prefixes[i].concepts, concept)
+		r, _ := utf8.DecodeRuneInString(t)
+		ps := n.prefixes[r]
+		for i := range ps {
+			if ps[i].prefix == t {
+				ps[i].concepts = appendNew(ps[i].concepts, concept)
 				return
 			}
 		}
-		n.prefixes = append(n.prefixes, prefixForm{t, []string{concept}})
+		if n.prefixes == nil {
+			n.prefixes = map[rune][]prefixForm{}
+		}
+		n.prefixes[r] = append(ps, prefixForm{t, []string{concept}})
 		return
 	}
 	c := n.child(t)
@@ -108,7 +116,8 @@ func (m *Matcher) Match(toks []Token, emit func(concept string)) {
 		n := m.root
 		for j := i; j < len(toks); j++ {
 			t := toks[j].Text
-			for _, p := range n.prefixes {
+			r, _ := utf8.DecodeRuneInString(t)
+			for _, p := range n.prefixes[r] {
 				if strings.HasPrefix(t, p.prefix) {
 					for _, c := range p.concepts {
 						once(c)

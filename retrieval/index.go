@@ -58,9 +58,9 @@
 // open75 figure is somewhat optimistic; the per-help-center choices above
 // were made on cross-validation.
 //
-// BenchmarkRetrieve (-benchtime 200x): 1k passages 2.0 ms/op, 10k 9.4
-// ms/op, 100k 77 ms/op (108 ms CPU, exhaustive 512-dim scan over 2
-// cores), heap 30/60/568 MiB, Sync 3.4/9.2/86 s.
+// BenchmarkRetrieve (-benchtime 200x): 1k passages 1.8 ms/op, 10k 7.9
+// ms/op, 100k 57 ms/op (78 ms CPU, exhaustive 512-dim scan over 2
+// cores), heap 38/61/568 MiB, Sync 3.7/7.9/72 s.
 package retrieval
 
 import (

@@ -40,13 +40,14 @@ func TestFold(t *testing.T) {
 }
 
 func FuzzFeatures(f *testing.F) {
-	for _, s := range []string{"", "Reset my password", "忘记密码", "l'été", "\xff\xfe", "a  b\t\nc"} {
+	for _, s := range []string{"", "Reset my password", "忘记密码", "l'été", "\xff\xfe", "a  b\t\nc", "提幣\xff處理", "how do I cash out"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var a, b []uint64
-		Features(s, Options{Stem: Stemmer("en")}, func(h uint64, _ Block) { a = append(a, h) })
-		Features(s, Options{Stem: Stemmer("en")}, func(h uint64, _ Block) { b = append(b, h) })
+		o := Options{Stem: Stemmer("en"), UseConcepts: true, Concepts: Concepts("").Match}
+		Features(s, o, func(h uint64, _ Block) { a = append(a, h) })
+		Features(s, o, func(h uint64, _ Block) { b = append(b, h) })
 		if !slices.Equal(a, b) {
 			t.Fatal("not deterministic")
 		}

@@ -120,3 +120,49 @@ func TestQualityBanking77Open(t *testing.T) {
 		t.Errorf("decision accuracy %.4f, want >= 0.82", r.DecisionAccuracy)
 	}
 }
+
+// TestQualityCrossLingual: for each of five languages in which the demo
+// help center has only its ten most asked articles, remove those
+// versions and ask their example questions: they must still find the
+// article, now only in other languages (through the lexicon's concepts,
+// shared terms and char n-grams).
+func TestQualityCrossLingual(t *testing.T) {
+	skipUnlessQuality(t)
+	lr, err := knowledge.LoadDir(filepath.Join("..", "knowledge", "demo", "articles"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	total, right := 0, 0
+	for _, lang := range []string{"fr", "ko", "tr", "vi", "ja"} {
+		var keep, held []*supportbot.Article
+		for _, a := range lr.Articles {
+			if a.Lang == lang {
+				held = append(held, a)
+			} else {
+				keep = append(keep, a)
+			}
+		}
+		ix := openSynced(t, Config{}, keep)
+		n, h := 0, 0
+		for _, a := range held {
+			for _, q := range a.Questions {
+				res, err := ix.Retrieve(ctx, supportbot.Query{Text: q, Lang: lang, K: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n++
+				if len(res.Hits) > 0 && res.Hits[0].ArticleID == a.ID {
+					h++
+				}
+			}
+		}
+		t.Logf("%s questions, %s versions removed: hit@1 %d/%d = %.3f", lang, lang, h, n, float64(h)/float64(n))
+		total, right = total+n, right+h
+	}
+	got := float64(right) / float64(total)
+	t.Logf("cross-lingual hit@1 %.3f", got)
+	if got < 0.85 {
+		t.Errorf("cross-lingual hit@1 %.3f, want >= 0.85", got)
+	}
+}

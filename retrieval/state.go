@@ -21,6 +21,7 @@ import (
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/knowledge"
+	"github.com/supportbot/supportbot/knowledge/lexicon"
 )
 
 // passage is a knowledge.Passage with what retrieval needs about it.
@@ -117,9 +118,13 @@ func embedText(p knowledge.Passage) string {
 }
 
 // trainingHash identifies the training data of the ranker: article IDs,
-// languages, titles and questions. Body edits do not retrain it.
+// languages, titles and questions, and the lexicon. Body edits do not
+// retrain it.
 func trainingHash(arts []*supportbot.Article) string {
 	h := sha256.New()
+	// The lexicon's concepts are features of the ranker: another lexicon
+	// means retraining.
+	fmt.Fprintf(h, "lexicon %s\n", lexicon.Fingerprint())
 	for _, a := range arts {
 		fmt.Fprintf(h, "%q %q %q %d\n", a.ID, a.Lang, a.Title, len(a.Questions))
 		for _, q := range a.Questions {

@@ -6,7 +6,9 @@
 package lexicon
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -128,3 +130,18 @@ func load(fsys fs.FS) (Lexicon, error) {
 	}
 	return lx, nil
 }
+
+// Fingerprint identifies the built-in lexicon's content: an index trained
+// with another lexicon is retrained (retrieval includes it in its
+// training hash).
+var Fingerprint = sync.OnceValue(func() string {
+	h := sha256.New()
+	names, _ := fs.Glob(files, "*")
+	sort.Strings(names)
+	for _, n := range names {
+		data, _ := files.ReadFile(n)
+		fmt.Fprintf(h, "%s %d\n", n, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+})

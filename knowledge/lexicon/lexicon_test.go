@@ -83,3 +83,10 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		t.Fatalf("got %v, %v", m, err)
 	}
 }
+
+func TestFingerprintIsStable(t *testing.T) {
+	a, b := Fingerprint(), Fingerprint()
+	if a == "" || a != b || len(a) != 32 {
+		t.Fatalf("fingerprint %q, then %q", a, b)
+	}
+}

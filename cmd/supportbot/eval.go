@@ -18,7 +18,6 @@ import (
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/bot"
-	"github.com/supportbot/supportbot/internal/sqldb"
 	"github.com/supportbot/supportbot/knowledge"
 	"github.com/supportbot/supportbot/retrieval"
 )
@@ -103,15 +102,11 @@ func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr 
 		return fmt.Errorf("index: %w", err)
 	}
 	indexSeconds := time.Since(start).Seconds()
-	db, err := sqldb.Open(ctx, filepath.Join(tmp, "eval.db"))
+	db, store, err := openStore(ctx, filepath.Join(tmp, "eval.db"))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	store, err := bot.OpenStore(ctx, db)
-	if err != nil {
-		return err
-	}
 	quiet := logrus.New()
 	quiet.Out = io.Discard
 	svc := bot.New(cfg.Bot, bot.Deps{Store: store, Detector: bot.NewDetector(), Retriever: idx, Log: quiet})

@@ -77,6 +77,22 @@ func openApp(ctx context.Context, cfg *Config, logOut io.Writer, serving bool) (
 	return app, nil
 }
 
+// openStore opens the database at dsn and the engine's store in it (its
+// migrations applied): what the commands that read or write conversations
+// without the whole app need. The caller closes the DB.
+func openStore(ctx context.Context, dsn string) (*sqldb.DB, *bot.Store, error) {
+	db, err := sqldb.Open(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := bot.OpenStore(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, store, nil
+}
+
 // newEmbedder returns the configured embedder.
 func newEmbedder(cfg *Config) (supportbot.Embedder, error) {
 	switch cfg.Embedder.Provider {

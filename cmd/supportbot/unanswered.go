@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/supportbot/supportbot/bot"
-	"github.com/supportbot/supportbot/internal/sqldb"
 )
 
 // runUnanswered lists the questions the help center did not answer (the
@@ -28,15 +25,11 @@ func runUnanswered(ctx context.Context, g *globalFlags, args []string, stdout, s
 	if err != nil {
 		return err
 	}
-	db, err := sqldb.Open(ctx, cfg.Database)
+	db, store, err := openStore(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	store, err := bot.OpenStore(ctx, db)
-	if err != nil {
-		return err
-	}
 	qs, err := store.Unanswered(ctx, time.Now().AddDate(0, 0, -*days), *limit)
 	if err != nil {
 		return err

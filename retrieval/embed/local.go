@@ -72,6 +72,8 @@ func (l *Local) Vector(text string) []float32 {
 	v := make([]float32, l.dim)
 	// Word features carry more meaning per feature than char n-grams;
 	// weighting them up makes a shared word worth several shared n-grams.
+	// No lexicon concepts: Local's options do not ask for them (measured,
+	// they added nothing to the ranker's concept features).
 	weights := [textfeat.NumBlocks]float64{1.0, 0.8, 0}
 	for b, m := range acc {
 		var norm float64

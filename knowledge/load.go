@@ -11,23 +11,39 @@ import (
 	"strings"
 
 	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/knowledge/lexicon"
 )
 
 // LoadResult is what loading a folder of articles found.
 type LoadResult struct {
 	Articles []*supportbot.Article // valid articles, sorted by ID then language
-	Errors   []error               // one per rejected file, each a *ParseError
+	// Lexicon is the help center's additions to the built-in support
+	// lexicon, from the folder's lexicon/<lang>.yaml files; nil if none.
+	Lexicon lexicon.Lexicon
+	// Errors has one entry per rejected file: a *ParseError for an
+	// article, a *lexicon.Error for a lexicon file.
+	Errors []error
 }
 
-// Load reads every *.md file below root in fsys. A broken file is reported
-// in Errors and does not stop the others; two files with the same id and
-// language reject the second. Files named README.md are skipped.
+// LexiconDir is the folder, next to the articles, that holds a help
+// center's additions to the support lexicon.
+const LexiconDir = "lexicon"
+
+// Load reads every *.md file below root in fsys, and the lexicon files in
+// root/lexicon. A broken file is reported in Errors and does not stop the
+// others; two files with the same id and language reject the second.
+// Files named README.md are skipped.
 func Load(fsys fs.FS, root string) (LoadResult, error) {
 	var res LoadResult
+	lexDir := path.Join(root, LexiconDir)
+	res.Lexicon, res.Errors = lexicon.Load(fsys, lexDir)
 	seen := map[string]string{} // key -> source
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if d.IsDir() && p == lexDir {
+			return fs.SkipDir
 		}
 		if d.IsDir() || !strings.EqualFold(path.Ext(p), ".md") || strings.EqualFold(d.Name(), "README.md") {
 			return nil
@@ -71,12 +87,28 @@ func LoadDir(dir string) (LoadResult, error) {
 	for _, a := range res.Articles {
 		a.Source = path.Join(dir, a.Source)
 	}
-	for _, e := range res.Errors {
-		if pe, ok := e.(*ParseError); ok {
-			pe.File = path.Join(dir, pe.File)
+	prefixErrors(dir, res.Errors)
+	return res, err
+}
+
+// LoadLexiconDir reads the lexicon additions in dir/lexicon, as Load
+// does for a folder of articles.
+func LoadLexiconDir(dir string) (lexicon.Lexicon, []error) {
+	lx, errs := lexicon.Load(os.DirFS(dir), LexiconDir)
+	prefixErrors(dir, errs)
+	return lx, errs
+}
+
+// prefixErrors makes the file names in errs, relative to dir, paths.
+func prefixErrors(dir string, errs []error) {
+	for _, e := range errs {
+		switch e := e.(type) {
+		case *ParseError:
+			e.File = path.Join(dir, e.File)
+		case *lexicon.Error:
+			e.File = path.Join(dir, e.File)
 		}
 	}
-	return res, err
 }
 
 func parseFile(fsys fs.FS, p string) (*supportbot.Article, error) {

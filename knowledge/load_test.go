@@ -162,6 +162,39 @@ func TestLoadDirNamesRealPaths(t *testing.T) {
 	}
 }
 
+// A help center's lexicon/ folder is read with its articles; its files are
+// not articles, and a broken one is named with its line.
+func TestLoadDirReadsTheLexiconFolder(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "lexicon"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("---\nid: a\ntitle: A\nlanguage: en\ncategory: c\n---\nBody.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "lexicon", "en.yaml"), []byte("moonpass: [moonpass, lunar card]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "lexicon", "ja.yaml"), []byte("moonpass: [ムーンパス]\nmoonpass: [x]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "lexicon", "notes.md"), []byte("not an article\n"), 0o644)
+	for _, load := range []func() (knowledge.LoadResult, error){
+		func() (knowledge.LoadResult, error) { return knowledge.LoadDir(dir) },
+		func() (knowledge.LoadResult, error) {
+			lx, errs := knowledge.LoadLexiconDir(dir)
+			return knowledge.LoadResult{Lexicon: lx, Errors: errs}, nil
+		},
+	} {
+		res, err := load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Lexicon["en"]["moonpass"]) != 2 || res.Lexicon["ja"] != nil {
+			t.Errorf("lexicon = %v", res.Lexicon)
+		}
+		if len(res.Errors) != 1 || !strings.HasPrefix(res.Errors[0].Error(), filepath.Join(dir, "lexicon", "ja.yaml")+":2:") {
+			t.Errorf("errors = %v", res.Errors)
+		}
+	}
+	res, _ := knowledge.LoadDir(dir)
+	if len(res.Articles) != 1 {
+		t.Errorf("articles = %v (the lexicon folder holds no articles)", res.Articles)
+	}
+}
+
 func TestChunk(t *testing.T) {
 	a := &supportbot.Article{ID: "a", Lang: "en", Title: "T", Body: "Lead paragraph.\n\n## Steps\n\n1. One\n2. Two\n\n```\n# not a heading\n```\n\n## Limits\n\n" +
 		strings.Repeat("A long paragraph of text. ", 40) + "\n\n" + strings.Repeat("Another long paragraph. ", 40)}

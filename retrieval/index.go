@@ -80,6 +80,7 @@ import (
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/knowledge"
+	"github.com/supportbot/supportbot/knowledge/lexicon"
 	"github.com/supportbot/supportbot/retrieval/embed"
 )
 
@@ -170,7 +171,7 @@ func Open(cfg Config) (*Index, error) {
 	if m, ok := cfg.Embedder.(modeler); ok {
 		ix.model = m.Model()
 	}
-	empty, err := ix.build(context.Background(), nil, nil, nil, nil)
+	empty, err := ix.build(context.Background(), nil, nil, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +244,7 @@ func (ix *Index) Reload(ctx context.Context) (bool, error) {
 	if snap.Model != ix.model {
 		vecs = nil
 	}
-	s, err := ix.build(ctx, snap.Articles, vecs, snap.Ranker, snap.Tuning)
+	s, err := ix.build(ctx, snap.Articles, snap.Ranker.lexicon(), vecs, snap.Ranker, snap.Tuning)
 	if err != nil {
 		return false, err
 	}
@@ -281,19 +282,33 @@ type SyncStats struct {
 	Trained bool
 }
 
-// Sync makes the index hold exactly articles: new and changed articles are
-// (re-)embedded, removed ones dropped, unchanged ones kept with their
-// vectors; the learned ranker is retrained only when questions or titles
-// changed. The snapshot is written before Sync returns. progress, if not
-// nil, is called as passages are embedded. Errors are EINVALID for a
-// duplicate article key and EUNAVAILABLE when the embedder is.
+// HelpCenter is what SyncHelpCenter indexes.
+type HelpCenter struct {
+	Articles []*supportbot.Article
+	// Lexicon is the help center's additions to the built-in support
+	// lexicon (knowledge.LoadResult.Lexicon); nil for none.
+	Lexicon lexicon.Lexicon
+}
+
+// Sync is SyncHelpCenter for articles with no lexicon additions.
 func (ix *Index) Sync(ctx context.Context, articles []*supportbot.Article, progress func(done, total int)) (SyncStats, error) {
+	return ix.SyncHelpCenter(ctx, HelpCenter{Articles: articles}, progress)
+}
+
+// SyncHelpCenter makes the index hold exactly hc: new and changed articles
+// are (re-)embedded, removed ones dropped, unchanged ones kept with their
+// vectors; the learned ranker is retrained only when questions, titles or
+// the lexicon changed. The snapshot is written before it returns.
+// progress, if not nil, is called as passages are embedded. Errors are
+// EINVALID for a duplicate article key and EUNAVAILABLE when the embedder
+// is.
+func (ix *Index) SyncHelpCenter(ctx context.Context, hc HelpCenter, progress func(done, total int)) (SyncStats, error) {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
 	old := ix.current()
 	var stats SyncStats
 
-	arts := slices.Clone(articles)
+	arts := slices.Clone(hc.Articles)
 	sort.Slice(arts, func(i, j int) bool { return arts[i].Key() < arts[j].Key() })
 	seen := map[string]bool{}
 	for _, a := range arts {
@@ -342,12 +357,12 @@ func (ix *Index) Sync(ctx context.Context, articles []*supportbot.Article, progr
 
 	var rk *storedRanker
 	var tun *tuning
-	if old.trainHash == trainingHash(arts) && old.stored != nil {
+	if old.trainHash == trainingHash(arts, hc.Lexicon) && old.stored != nil {
 		rk, tun = old.stored, old.tuning
 	} else {
 		stats.Trained = true
 	}
-	s, err := ix.build(ctx, arts, vecs, rk, tun)
+	s, err := ix.build(ctx, arts, hc.Lexicon, vecs, rk, tun)
 	if err != nil {
 		return stats, err
 	}

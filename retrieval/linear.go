@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/supportbot/supportbot/knowledge/lexicon"
 	"github.com/supportbot/supportbot/retrieval/internal/textfeat"
 )
 
@@ -45,6 +46,13 @@ type vectorizer struct {
 	Vocab       map[uint64]int32
 	Block       []uint8   // per feature index
 	IDF         []float32 // per feature index
+	// Lexicon is the help center's additions to the built-in support
+	// lexicon, saved with the vectorizer so that questions are read with
+	// the concepts the model was trained on.
+	Lexicon lexicon.Lexicon
+
+	conceptsOnce sync.Once
+	concepts     *textfeat.ConceptSet
 }
 
 type hashed struct {
@@ -55,9 +63,12 @@ type hashed struct {
 // stemmers caches textfeat.Stemmer per language.
 var stemmers sync.Map
 
-func optionsFor(o textfeat.Options, lang string) textfeat.Options {
+// options returns v's feature options for a text in lang.
+func (v *vectorizer) options(lang string) textfeat.Options {
+	o := v.Opts
 	if o.UseConcepts {
-		o.Concepts = textfeat.Concepts(lang).Match
+		v.conceptsOnce.Do(func() { v.concepts = textfeat.ConceptsWith(v.Lexicon) })
+		o.Concepts = v.concepts.For(lang).Match
 	}
 	if f, ok := stemmers.Load(lang); ok {
 		o.Stem = f.(func(string) string)
@@ -71,9 +82,8 @@ func optionsFor(o textfeat.Options, lang string) textfeat.Options {
 	return o
 }
 
-func collect(text, lang string, o textfeat.Options, buf []hashed) []hashed {
+func collect(text string, o textfeat.Options, buf []hashed) []hashed {
 	buf = buf[:0]
-	o = optionsFor(o, lang)
 	textfeat.Features(text, o, func(h uint64, b textfeat.Block) {
 		buf = append(buf, hashed{h, b})
 	})
@@ -96,7 +106,7 @@ func (v *vectorizer) fit(texts, langs []string, minDF int) {
 	blk := map[uint64]textfeat.Block{}
 	var buf []hashed
 	for i, t := range texts {
-		buf = collect(t, langs[i], v.Opts, buf)
+		buf = collect(t, v.options(langs[i]), buf)
 		for i, f := range buf {
 			if i > 0 && buf[i-1].h == f.h {
 				continue
@@ -141,7 +151,7 @@ type novelty struct {
 
 // transformNovelty is transform that also reports the text's novelty.
 func (v *vectorizer) transformNovelty(text, lang string) (sparse, novelty) {
-	buf := collect(text, lang, v.Opts, make([]hashed, 0, 256))
+	buf := collect(text, v.options(lang), make([]hashed, 0, 256))
 	var seen, unknown [textfeat.NumBlocks]int
 	var out sparse
 	var norms [textfeat.NumBlocks]float32

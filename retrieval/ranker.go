@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/knowledge/lexicon"
 	"github.com/supportbot/supportbot/retrieval/internal/textfeat"
 )
 
@@ -56,6 +57,9 @@ type rankerParams struct {
 	Epochs    int     // dual CD passes at most
 	MaxLabels int     // above this many articles, no SVM (kNN only)
 	LREpochs  int     // softmax regression passes
+	// Lexicon is the help center's additions to the support lexicon: not
+	// a hyperparameter, but it shapes the features like one.
+	Lexicon lexicon.Lexicon
 }
 
 // ranker is the learned part of retrieval: a one-vs-rest linear SVM over
@@ -148,7 +152,7 @@ func trainRanker(exs []example, numLabels int, p rankerParams, train bool) *rank
 		texts = append(texts, e.Text)
 		langs = append(langs, e.Lang)
 	}
-	v := &vectorizer{Opts: vecOptions, BlockWeight: blockWeights}
+	v := &vectorizer{Opts: vecOptions, BlockWeight: blockWeights, Lexicon: p.Lexicon}
 	v.fit(texts, langs, 1)
 	r := &ranker{NumLabels: numLabels, Vec: v}
 	xs := r.index(exs)

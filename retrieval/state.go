@@ -45,6 +45,14 @@ type storedRanker struct {
 	LR        *sparseModel
 }
 
+// lexicon returns the lexicon additions r was trained with.
+func (r *storedRanker) lexicon() lexicon.Lexicon {
+	if r == nil || r.Vec == nil {
+		return nil
+	}
+	return r.Vec.Lexicon
+}
+
 // tuning is what cross-validation learned.
 type tuning struct {
 	Fusion      fusion
@@ -120,11 +128,11 @@ func embedText(p knowledge.Passage) string {
 // trainingHash identifies the training data of the ranker: article IDs,
 // languages, titles and questions, and the lexicon. Body edits do not
 // retrain it.
-func trainingHash(arts []*supportbot.Article) string {
+func trainingHash(arts []*supportbot.Article, lx lexicon.Lexicon) string {
 	h := sha256.New()
 	// The lexicon's concepts are features of the ranker: another lexicon
 	// means retraining.
-	fmt.Fprintf(h, "lexicon %s\n", lexicon.Fingerprint())
+	fmt.Fprintf(h, "lexicon %s %s\n", lexicon.Fingerprint(), lx.Fingerprint())
 	for _, a := range arts {
 		fmt.Fprintf(h, "%q %q %q %d\n", a.ID, a.Lang, a.Title, len(a.Questions))
 		for _, q := range a.Questions {
@@ -198,7 +206,7 @@ func (ix *Index) embedAll(ctx context.Context, ps []knowledge.Passage, progress 
 // build assembles a state from articles and the vectors of their
 // passages (by passage hash; missing ones are left unembedded). With a
 // stored ranker and tuning it reuses them, otherwise it trains.
-func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map[string][]float32, stored *storedRanker, tun *tuning) (*state, error) {
+func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, lx lexicon.Lexicon, vecs map[string][]float32, stored *storedRanker, tun *tuning) (*state, error) {
 	arts = slices.Clone(arts)
 	sort.Slice(arts, func(i, j int) bool {
 		if arts[i].ID != arts[j].ID {
@@ -268,8 +276,8 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, vecs map
 		return nil, err
 	}
 
-	s.trainHash = trainingHash(arts)
-	params := rankerParams{C: ix.cfg.C, Epochs: 10, MaxLabels: ix.cfg.MaxClassifierLabels, LREpochs: 5}
+	s.trainHash = trainingHash(arts, lx)
+	params := rankerParams{C: ix.cfg.C, Epochs: 10, MaxLabels: ix.cfg.MaxClassifierLabels, LREpochs: 5, Lexicon: lx}
 	switch {
 	case len(exs) == 0:
 		s.tuning = &tuning{Fusion: defaultFusion, Calibration: defaultCalibration}

@@ -55,7 +55,7 @@ type langReport struct {
 }
 
 func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
-	fs := commandFlags("eval", "usage: supportbot eval [--json] DIR\n\nDIR holds articles/*.md and queries.jsonl; the articles are indexed into a temporary store.", stderr)
+	fs := commandFlags("eval", "usage: supportbot eval [--json] DIR\n\nDIR holds articles/*.md, queries.jsonl and optionally lexicon/<lang>.yaml; the articles are indexed into a temporary store.", stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	misses := fs.Bool("misses", false, "list the queries answered wrongly on stderr")
 	dir, err := oneArg(fs, args)
@@ -74,6 +74,10 @@ func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr 
 	if err != nil {
 		return fmt.Errorf("read articles: %w", err)
 	}
+	// The help center's lexicon additions sit next to its articles.
+	lx, lexErrs := knowledge.LoadLexiconDir(dir)
+	res.Lexicon = res.Lexicon.Merge(lx)
+	res.Errors = append(res.Errors, lexErrs...)
 	for _, e := range res.Errors {
 		fmt.Fprintf(stderr, "rejected: %v\n", e)
 	}
@@ -98,7 +102,7 @@ func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr 
 	}
 	defer idx.Close()
 	start := time.Now()
-	if _, err := idx.Sync(ctx, res.Articles, nil); err != nil {
+	if _, err := idx.SyncHelpCenter(ctx, retrieval.HelpCenter{Articles: res.Articles, Lexicon: res.Lexicon}, nil); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
 	indexSeconds := time.Since(start).Seconds()

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -16,7 +19,7 @@ import (
 )
 
 func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
-	fs := commandFlags("ingest", "usage: supportbot ingest [--quiet] DIR\n\nIndexes the Markdown articles below DIR; the index then holds exactly them.", stderr)
+	fs := commandFlags("ingest", "usage: supportbot ingest [--quiet] DIR\n\nIndexes the Markdown articles below DIR, with the support-lexicon additions in DIR/lexicon/<lang>.yaml;\nthe index then holds exactly them.", stderr)
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	dir, err := oneArg(fs, args)
 	if err != nil {
@@ -67,7 +70,7 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 		}
 	}
 	start := time.Now()
-	st, err := idx.Sync(ctx, res.Articles, progress)
+	st, err := idx.SyncHelpCenter(ctx, retrieval.HelpCenter{Articles: res.Articles, Lexicon: res.Lexicon}, progress)
 	if bar != nil {
 		bar.Finish()
 	}
@@ -77,6 +80,10 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	fmt.Fprintf(stdout, "indexed %d articles from %s in %.1fs: %d added, %d changed, %d removed, %d unchanged, %d rejected\n",
 		len(res.Articles), dir, time.Since(start).Seconds(), len(st.Added), len(st.Changed), len(st.Removed), len(st.Unchanged),
 		len(res.Errors))
+	if n := res.Lexicon.Forms(); n > 0 {
+		fmt.Fprintf(stdout, "  lexicon: %d forms (%s) from %s\n", n, strings.Join(slices.Sorted(maps.Keys(res.Lexicon)), ", "),
+			filepath.Join(dir, knowledge.LexiconDir))
+	}
 	for _, l := range []struct {
 		name string
 		keys []string

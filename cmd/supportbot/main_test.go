@@ -106,6 +106,27 @@ func TestIngestReportsChangesAndBrokenFiles(t *testing.T) {
 	}
 }
 
+// ingest reads DIR/lexicon with the articles: it reports the additions,
+// and a broken lexicon file is rejected by name and line like a broken
+// article, the rest indexed.
+func TestIngestReadsTheLexiconFolder(t *testing.T) {
+	data, src := t.TempDir(), t.TempDir()
+	writeArticle(t, src, "a.md", "alpha", "en", "Alpha", "how do I alpha|what is alpha", "Alpha body.")
+	os.MkdirAll(filepath.Join(src, "lexicon"), 0o755)
+	os.WriteFile(filepath.Join(src, "lexicon", "en.yaml"), []byte("alpha: [alpha, first letter]\nwithdraw: [take out]\n"), 0o644)
+	os.WriteFile(filepath.Join(src, "lexicon", "ko.yaml"), []byte("alpha: [알파\n"), 0o644)
+	out, stderr, err := run(t, "", "--data-dir", data, "ingest", "--quiet", src)
+	if ee, ok := err.(exitError); !ok || ee != 1 {
+		t.Fatalf("err = %v (want exit 1 for the broken lexicon file)", err)
+	}
+	if !strings.Contains(stderr, "rejected: "+filepath.Join(src, "lexicon", "ko.yaml")+":") {
+		t.Fatalf("stderr does not name the broken lexicon file: %s", stderr)
+	}
+	if !strings.Contains(out, "1 added, 0 changed, 0 removed, 0 unchanged, 1 rejected") || !strings.Contains(out, "lexicon: 3 forms (en) from ") {
+		t.Fatalf("out = %s", out)
+	}
+}
+
 func TestEvalJSON(t *testing.T) {
 	dir := t.TempDir()
 	arts := filepath.Join(dir, "articles")

@@ -11,12 +11,16 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/supportbot/supportbot"
 )
 
 //go:embed *.yaml concepts.txt
@@ -129,6 +133,97 @@ func load(fsys fs.FS) (Lexicon, error) {
 		lx[strings.TrimSuffix(path.Base(n), ".yaml")] = m
 	}
 	return lx, nil
+}
+
+// Load reads a help center's additions to the lexicon: the files
+// dir/<lang>.yaml of fsys, in the format of the built-in ones. A concept
+// may be one of the built-in concepts (its forms are added to theirs) or a
+// new one (an exchange's product names, local payment methods). A broken
+// file is reported, naming its file and line, and does not stop the
+// others. A missing dir is no lexicon and no error.
+func Load(fsys fs.FS, dir string) (Lexicon, []error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*"))
+	if err != nil || len(names) == 0 {
+		return nil, nil
+	}
+	sort.Strings(names)
+	var errs []error
+	lx := Lexicon{}
+	for _, n := range names {
+		if path.Ext(n) != ".yaml" && path.Ext(n) != ".yml" {
+			continue
+		}
+		lang := strings.TrimSuffix(path.Base(n), path.Ext(n))
+		if !supportbot.IsLanguage(lang) {
+			errs = append(errs, &Error{File: n, Line: 1, Msg: fmt.Sprintf(
+				"%q is not a supported language: name the file <lang>.yaml, one of %s", lang, strings.Join(supportbot.Languages, ", "))})
+			continue
+		}
+		data, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			errs = append(errs, &Error{File: n, Line: 1, Msg: err.Error()})
+			continue
+		}
+		m, err := Parse(n, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(m) > 0 {
+			lx[lang] = m
+		}
+	}
+	if len(lx) == 0 {
+		lx = nil
+	}
+	return lx, errs
+}
+
+// Merge returns lx with the forms of add added, each form once; neither
+// is modified.
+func (lx Lexicon) Merge(add Lexicon) Lexicon {
+	out := make(Lexicon, len(lx))
+	for _, src := range []Lexicon{lx, add} {
+		for lang, concepts := range src {
+			if out[lang] == nil {
+				out[lang] = map[string][]string{}
+			}
+			for c, forms := range concepts {
+				for _, f := range forms {
+					if !slices.Contains(out[lang][c], f) {
+						out[lang][c] = append(out[lang][c], f)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Forms returns the number of forms in lx.
+func (lx Lexicon) Forms() int {
+	n := 0
+	for _, concepts := range lx {
+		for _, forms := range concepts {
+			n += len(forms)
+		}
+	}
+	return n
+}
+
+// Fingerprint identifies lx's content, independent of map order; "" for
+// an empty lexicon.
+func (lx Lexicon) Fingerprint() string {
+	if lx.Forms() == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for _, lang := range slices.Sorted(maps.Keys(lx)) {
+		for _, c := range slices.Sorted(maps.Keys(lx[lang])) {
+			fmt.Fprintf(h, "%q %q %q\n", lang, c, lx[lang][c])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // Fingerprint identifies the built-in lexicon's content: an index trained

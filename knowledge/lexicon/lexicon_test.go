@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode"
 	"unicode/utf8"
 
@@ -88,5 +89,59 @@ func TestFingerprintIsStable(t *testing.T) {
 	a, b := Fingerprint(), Fingerprint()
 	if a == "" || a != b || len(a) != 32 {
 		t.Fatalf("fingerprint %q, then %q", a, b)
+	}
+}
+
+func TestLoadReadsAHelpCentersAdditions(t *testing.T) {
+	fsys := fstest.MapFS{
+		"hc/lexicon/en.yaml":      {Data: []byte("withdraw: [take my money out]\nmoonpass: [moonpass, lunar card]\n")},
+		"hc/lexicon/ko.yml":       {Data: []byte("moonpass: [문패스]\n")},
+		"hc/lexicon/README.md":    {Data: []byte("notes\n")},
+		"hc/lexicon/klingon.yaml": {Data: []byte("withdraw: [x]\n")},
+		"hc/lexicon/fr.yaml":      {Data: []byte("withdraw: [retrait\nmoonpass: [x]\n")},
+		"hc/lexicon/es.yaml":      {Data: []byte("withdraw: [retirar]\n\nwithdraw: [sacar]\n")},
+	}
+	lx, errs := Load(fsys, "hc/lexicon")
+	if len(errs) != 3 {
+		t.Fatalf("errors %v, want klingon, fr and es", errs)
+	}
+	want := map[string]int{"hc/lexicon/es.yaml": 3, "hc/lexicon/fr.yaml": 0, "hc/lexicon/klingon.yaml": 1}
+	for _, err := range errs {
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("%v is not an *Error", err)
+		}
+		line, ok := want[e.File]
+		if !ok || (line > 0 && e.Line != line) {
+			t.Errorf("error %v: want one of %v with its line", err, want)
+		}
+	}
+	if len(lx) != 2 || len(lx["en"]["moonpass"]) != 2 || lx["ko"]["moonpass"][0] != "문패스" || lx.Forms() != 4 {
+		t.Fatalf("lexicon %v", lx)
+	}
+	if got, _ := Load(fsys, "hc/missing"); got != nil {
+		t.Fatalf("a missing folder gave %v", got)
+	}
+
+	// Merged into the built-in lexicon: new forms and concepts added,
+	// nothing lost, each form once, the inputs untouched.
+	bi, _ := Builtin()
+	before := len(bi["en"]["withdraw"])
+	m := bi.Merge(lx).Merge(lx)
+	if len(m["en"]["withdraw"]) != before+1 || len(m["en"]["moonpass"]) != 2 || len(bi["en"]["withdraw"]) != before ||
+		bi["en"]["moonpass"] != nil || len(m["ru"]["withdraw"]) != len(bi["ru"]["withdraw"]) {
+		t.Fatalf("merge: withdraw %d -> %d, moonpass %v", before, len(m["en"]["withdraw"]), m["en"]["moonpass"])
+	}
+}
+
+func TestLexiconFingerprint(t *testing.T) {
+	a := Lexicon{"en": {"x": {"a", "b"}, "y": {"c"}}, "fr": {"x": {"d"}}}
+	b := Lexicon{"fr": {"x": {"d"}}, "en": {"y": {"c"}, "x": {"a", "b"}}}
+	c := Lexicon{"en": {"x": {"a", "b"}, "y": {"c", "e"}}, "fr": {"x": {"d"}}}
+	if a.Fingerprint() == "" || a.Fingerprint() != b.Fingerprint() || a.Fingerprint() == c.Fingerprint() {
+		t.Fatalf("fingerprints %q %q %q", a.Fingerprint(), b.Fingerprint(), c.Fingerprint())
+	}
+	if Lexicon(nil).Fingerprint() != "" || (Lexicon{"en": {}}).Fingerprint() != "" {
+		t.Fatal("an empty lexicon has a fingerprint")
 	}
 }

@@ -135,45 +135,71 @@ func (m *Matcher) Match(toks []Token, emit func(concept string)) {
 	}
 }
 
-var (
-	matchersOnce sync.Once
-	matchers     map[string]*Matcher
-)
+// ConceptSet is a lexicon's Matchers, one per language.
+type ConceptSet struct {
+	byLang map[string]*Matcher
+}
 
-// Concepts returns the Matcher of the built-in lexicon for lang: that
-// language's forms (both Chinese scripts for either), or every language's
-// when lang is empty or not one of the lexicon's. It returns nil if the
-// lexicon cannot be loaded, which the lexicon's tests rule out.
-func Concepts(lang string) *Matcher {
-	matchersOnce.Do(func() {
-		lx, err := lexicon.Builtin()
-		if err != nil {
-			return
-		}
-		matchers = map[string]*Matcher{}
-		all := map[string][]string{}
-		for l, forms := range lx {
-			merged := map[string][]string{}
-			add := func(fs map[string][]string) {
-				for c, f := range fs {
-					merged[c] = append(merged[c], f...)
-				}
-			}
-			add(forms)
-			if other := chineseSibling(l); other != "" {
-				add(lx[other])
-			}
-			matchers[l] = NewMatcher(merged)
-			for c, f := range forms {
-				all[c] = append(all[c], f...)
+// NewConceptSet builds the Matchers of lx: for each language its forms
+// (both Chinese scripts for either), and for an empty or unknown language
+// every language's.
+func NewConceptSet(lx lexicon.Lexicon) *ConceptSet {
+	s := &ConceptSet{byLang: map[string]*Matcher{}}
+	all := map[string][]string{}
+	for l, forms := range lx {
+		merged := map[string][]string{}
+		add := func(fs map[string][]string) {
+			for c, f := range fs {
+				merged[c] = append(merged[c], f...)
 			}
 		}
-		matchers[""] = NewMatcher(all)
-	})
-	if m, ok := matchers[lang]; ok {
+		add(forms)
+		if other := chineseSibling(l); other != "" {
+			add(lx[other])
+		}
+		s.byLang[l] = NewMatcher(merged)
+		for c, f := range forms {
+			all[c] = append(all[c], f...)
+		}
+	}
+	s.byLang[""] = NewMatcher(all)
+	return s
+}
+
+// For returns lang's Matcher.
+func (s *ConceptSet) For(lang string) *Matcher {
+	if m, ok := s.byLang[lang]; ok {
 		return m
 	}
-	return matchers[""]
+	return s.byLang[""]
+}
+
+// builtinConcepts is the built-in lexicon's ConceptSet. It is empty if the
+// lexicon cannot be loaded, which the lexicon's tests rule out.
+var builtinConcepts = sync.OnceValue(func() *ConceptSet {
+	lx, err := lexicon.Builtin()
+	if err != nil {
+		return &ConceptSet{}
+	}
+	return NewConceptSet(lx)
+})
+
+// Concepts returns the built-in lexicon's Matcher for lang.
+func Concepts(lang string) *Matcher {
+	return builtinConcepts().For(lang)
+}
+
+// ConceptsWith returns the ConceptSet of the built-in lexicon with a help
+// center's additions; the built-in one when there are none.
+func ConceptsWith(add lexicon.Lexicon) *ConceptSet {
+	if add.Forms() == 0 {
+		return builtinConcepts()
+	}
+	lx, err := lexicon.Builtin()
+	if err != nil {
+		lx = nil
+	}
+	return NewConceptSet(lx.Merge(add))
 }
 
 func chineseSibling(lang string) string {

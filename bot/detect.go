@@ -93,18 +93,34 @@ func (d *ScriptDetector) detectLatin(text string) (string, float64) {
 		}
 		d.latin = lingua.NewLanguageDetectorBuilder().FromLanguages(langs...).Build()
 	})
+	// A word of two or three letters ("ok", "hi", "no") says nothing
+	// about its language; lingua still ranks one first ("hi" is
+	// Vietnamese, "ok" Turkish at 0.68). Four or five letters say little.
+	n := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	if n < 4 {
+		return "", 0
+	}
 	vals := d.latin.ComputeLanguageConfidenceValues(text)
 	if len(vals) == 0 {
 		return "", 0
 	}
-	return linguaTags[vals[0].Language()], vals[0].Value()
+	conf := vals[0].Value()
+	if n < 6 {
+		conf /= 2
+	}
+	return linguaTags[vals[0].Language()], conf
 }
 
 // Characters that differ between simplified and traditional Chinese, the
 // most frequent in support questions. A handful is enough: one distinctive
 // character settles it for most messages.
-const simplifiedOnly = "们这个为么说时会过还后发现问题对没号账户码请认证币钱转帐绑验锁冻结该订单价费资额报网络联系记录设置开关闭么吗贷涨仓强实钟换删图册务员买卖读读处应数据续历"
-const traditionalOnly = "們這個為麼說時會過還後發現問題對沒號賬戶碼請認證幣錢轉帳綁驗鎖凍結該訂單價費資額報網絡聯繫記錄設置開關閉嗎貸漲倉強實鐘換刪圖冊務員買賣讀處應數據續歷"
+const simplifiedOnly = "谢见么们这个为么说时会过还后发现问题对没号账户码请认证币钱转帐绑验锁冻结该订单价费资额报网络联系记录设置开关闭么吗贷涨仓强实钟换删图册务员买卖读读处应数据续历"
+const traditionalOnly = "謝見麼們這個為麼說時會過還後發現問題對沒號賬戶碼請認證幣錢轉帳綁驗鎖凍結該訂單價費資額報網絡聯繫記錄設置開關閉嗎貸漲倉強實鐘換刪圖冊務員買賣讀處應數據續歷"
 
 var _ Detector = (*ScriptDetector)(nil)
 

@@ -411,33 +411,33 @@ var (
 // message a greeting or thanks, and the extras that may accompany them
 // ("hi team", "ok thanks, that helped").
 var (
-	greetingWords = []string{
-		`hi+|hello+|hey+|hiya|heya|howdy|yo|(good )?(morning|afternoon|evening)|good day|greetings`,
-		`你好|您好|嗨|哈喽|哈囉|哈啰|早上好|早安|午安|下午好|晚上好|在吗|在嗎|在不在|大家好`,
-		`こんにちは|こんばんは|おはよう(ございます)?|はじめまして|もしもし|やあ|こんちは|ハロー`,
-		`안녕(하세요|하십니까)?|하이|좋은\s*(아침|저녁|하루)(이에요|입니다|예요)?|반가(워요|워|습니다)|안뇽|여보세요`,
-		`привет(ик|ствую)?|здравствуй(те)?|здрасьте|здрасте|добр(ый|ого) (день|дня|вечер|вечера)|доброе утро|хай|салют`,
-		`hola+|buenas|buen(os)? d[ií]as?|buenas (tardes|noches)|qu[eé] tal|saludos`,
-		`ol[aá]|oi+|bom dia|boa (tarde|noite)|e a[ií]|tudo bem|td bem`,
-		`bonjour|salut|bonsoir|coucou|bjr|slt`,
-		`xin chào|xin chao|chào|chao|alo|chào buổi (sáng|chiều|tối)`,
-		`merhaba(lar)?|selam(lar)?|g[üu]nayd[ıi]n|iyi (g[üu]nler|ak[şs]amlar)|slm|mrb`,
+	greetingWords = []langWords{
+		{"en", `hi+|hello+|hey+|hiya|heya|howdy|yo|(good )?(morning|afternoon|evening)|good day|greetings`},
+		{"zh", `你好|您好|嗨|哈喽|哈囉|哈啰|早上好|早安|午安|下午好|晚上好|在吗|在嗎|在不在|大家好`},
+		{"ja", `こんにちは|こんばんは|おはよう(ございます)?|はじめまして|もしもし|やあ|こんちは|ハロー`},
+		{"ko", `안녕(하세요|하십니까)?|하이|좋은\s*(아침|저녁|하루)(이에요|입니다|예요)?|반가(워요|워|습니다)|안뇽|여보세요`},
+		{"ru", `привет(ик|ствую)?|здравствуй(те)?|здрасьте|здрасте|добр(ый|ого) (день|дня|вечер|вечера)|доброе утро|хай|салют`},
+		{"es", `hola+|buenas|buen(os)? d[ií]as?|buenas (tardes|noches)|qu[eé] tal|saludos`},
+		{"pt", `ol[aá]|oi+|bom dia|boa (tarde|noite)|e a[ií]|tudo bem|td bem`},
+		{"fr", `bonjour|salut|bonsoir|coucou|bjr|slt`},
+		{"vi", `xin chào|xin chao|chào|chao|alo|chào buổi (sáng|chiều|tối)`},
+		{"tr", `merhaba(lar)?|selam(lar)?|g[üu]nayd[ıi]n|iyi (g[üu]nler|ak[şs]amlar)|slm|mrb`},
 	}
 	// Addressees: "hi team", "chào bạn", "hello ad" (admin), "salut à vous".
 	greetingExtras = []string{
 		`there|bot|team|support|all|everyone|guys|friend|admin|ad|sir|bạn|ban|shop|mọi người|à (vous|tous)|a todos|pessoal|呀|啊`,
 	}
-	thanksWords = []string{
-		`thanks+|thank (you|u)|thx|thnx|tnx|ty|tysm|cheers|many thanks|much appreciated|appreciate it`,
-		`谢谢|谢啦|多谢|感谢|3q|謝謝|謝啦|多謝|感謝|感恩`,
-		`ありがとう(ございます|ございました)?|どうも|サンキュー|感謝(します|しています|いたします)?|あざす|あざっす|助かりました|助かります`,
-		`감사(합니다|해요|드립니다|드려요)?|고마워(요)?|고맙습니다|ㄱㅅ|ㄳ|땡큐`,
-		`спасибо|спс|пасиб(о|ки)?|благодарю|благодарствую|сенкс`,
-		`gracias|grax|grcs|(te|se|les) lo agradezco|les agradezco|agradecid[oa]`,
-		`obrigad[oa]|brigad[oa]|valeu|vlw|agrade[çc]o|obg`,
-		`merci|mrc|je vous remercie|je te remercie`,
-		`cảm ơn|cám ơn|cam on|camon|tks`,
-		`te[şs]ekk[üu]rler|te[şs]ekk[üu]r ederim|sa[ğg] ?ol(un|unuz|as[ıi]n)?|t[şs]k|t[şs]kler|eyvallah`,
+	thanksWords = []langWords{
+		{"en", `thanks+|thank (you|u)|thx|thnx|tnx|ty|tysm|cheers|many thanks|much appreciated|appreciate it`},
+		{"zh", `谢谢|谢啦|多谢|感谢|3q|謝謝|謝啦|多謝|感謝|感恩`},
+		{"ja", `ありがとう(ございます|ございました)?|どうも|サンキュー|感謝(します|しています|いたします)?|あざす|あざっす|助かりました|助かります`},
+		{"ko", `감사(합니다|해요|드립니다|드려요)?|고마워(요)?|고맙습니다|ㄱㅅ|ㄳ|땡큐`},
+		{"ru", `спасибо|спс|пасиб(о|ки)?|благодарю|благодарствую|сенкс`},
+		{"es", `gracias|grax|grcs|(te|se|les) lo agradezco|les agradezco|agradecid[oa]`},
+		{"pt", `obrigad[oa]|brigad[oa]|valeu|vlw|agrade[çc]o|obg`},
+		{"fr", `merci|mrc|je vous remercie|je te remercie`},
+		{"vi", `cảm ơn|cám ơn|cam on|camon|tks`},
+		{"tr", `te[şs]ekk[üu]rler|te[şs]ekk[üu]r ederim|sa[ğg] ?ol(un|unuz|as[ıi]n)?|t[şs]k|t[şs]kler|eyvallah`},
 	}
 	// Acknowledgements, intensifiers and closing words.
 	thanksExtras = []string{
@@ -454,14 +454,53 @@ var (
 	}
 )
 
+// langWords are one language's small-talk words ("zh" for both Chinese
+// scripts).
+type langWords struct{ lang, words string }
+
 // smallTalk builds a pattern for a message made only of small-talk words,
 // at least one of them from words, the others from words or extras, with
 // spaces, commas, exclamation marks or emoji between them.
-func smallTalk(words, extras []string) string {
-	w := `(` + strings.Join(words, `|`) + `)`
-	all := `(` + strings.Join(append(append([]string{}, words...), extras...), `|`) + `)`
+func smallTalk(words []langWords, extras []string) string {
+	ws := make([]string, len(words))
+	for i, w := range words {
+		ws[i] = w.words
+	}
+	w := `(` + strings.Join(ws, `|`) + `)`
+	all := `(` + strings.Join(append(ws, extras...), `|`) + `)`
 	sep := `[\s,，、.!。\p{So}\p{Sk}]*`
 	return `^` + sep + `(` + all + sep + `)*` + w + `(` + sep + all + `)*` + sep + `$`
+}
+
+// smallTalkByLang has, per language, the patterns of a greeting or thanks
+// in that language's words (with any language's extras).
+var smallTalkByLang = func() map[string][]*regexp.Regexp {
+	m := map[string][]*regexp.Regexp{}
+	for _, set := range []struct {
+		words  []langWords
+		extras []string
+	}{{greetingWords, greetingExtras}, {thanksWords, thanksExtras}} {
+		for _, w := range set.words {
+			m[w.lang] = append(m[w.lang], compile(smallTalk([]langWords{w}, set.extras))...)
+		}
+	}
+	return m
+}()
+
+// smallTalkLang returns the language of a greeting or thanks made of one
+// language's words ("zh" for Chinese), or "" for anything else.
+func smallTalkLang(text string) string {
+	t := normalizeText(text)
+	found := ""
+	for lang, res := range smallTalkByLang {
+		if matchAny(res, t) {
+			if found != "" {
+				return "" // "hi 你好", or a word two languages share
+			}
+			found = lang
+		}
+	}
+	return found
 }
 
 // blank replaces what the patterns match with a clause break, so that

@@ -176,11 +176,16 @@ func (s *Service) handle(ctx context.Context, m *supportbot.Message, emit func(s
 	if prose && letters(m.Text) >= 2 {
 		detected, conf = s.detector.Detect(ctx, m.Text)
 	}
-	// A language the user chose wins, unless they now clearly write in
-	// another one: then we follow them.
-	lang := chooseLang(explicit, "", 0, convLang, m.HintLang)
-	if explicit == "" || (detected != "" && detected != lang && conf >= 0.9 && letters(m.Text) >= 12) {
-		lang = chooseLang("", detected, conf, convLang, m.HintLang)
+	// A language the user chose (for this message, or with /lang) wins.
+	lang := chooseLang(explicit, detected, conf, convLang, m.HintLang)
+	if explicit == "" {
+		// Small talk is a word or two, too short to detect the language
+		// of ("hi" scores as Vietnamese), but its words tell it.
+		if l := smallTalkLang(m.Text); l == "zh" && strings.HasPrefix(detected, "zh") {
+			lang = detected
+		} else if l != "" && l != "zh" {
+			lang = l
+		}
 	}
 	if lang == "" {
 		lang = s.cfg.DefaultLang

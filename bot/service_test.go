@@ -385,6 +385,28 @@ func TestLanguage(t *testing.T) {
 	if r, _ := f.svc.Handle(ctx, msg("l", "withdraw?")); r.Lang != "ja" {
 		t.Fatalf("after /lang ja, reply in %s", r.Lang)
 	}
+	// A language given with the message wins even over a clear detection
+	// (ask --lang fr "why is my withdrawal pending?").
+	m := msg("l2", "Why is my withdrawal still pending after two hours?")
+	m.Lang = "fr"
+	if r, _ := f.svc.Handle(ctx, m); r.Lang != "fr" {
+		t.Fatalf("--lang fr on an English question: reply in %s", r.Lang)
+	}
+	// Small talk is too short to detect; its words tell the language, and
+	// a word of any language falls back to the channel's hint.
+	for text, want := range map[string]string{"hi": "en", "hello!": "en", "merci": "fr", "hola": "es", "oi": "pt",
+		"xin chào": "vi", "ok thanks": "en", "gracias": "es", "謝謝": "zh-Hant", "你好": "zh-Hans", "merhaba": "tr"} {
+		if r, _ := f.svc.Handle(ctx, msg("st-"+text, text)); r.Lang != want {
+			t.Errorf("%q: reply in %s, want %s", text, r.Lang, want)
+		}
+	}
+	for _, text := range []string{"ok", "no", "2fa"} {
+		m := msg("hint-"+text, text)
+		m.HintLang = "ko-KR"
+		if r, _ := f.svc.Handle(ctx, m); r.Lang != "ko" {
+			t.Errorf("%q with hint ko-KR: reply in %s", text, r.Lang)
+		}
+	}
 	// /lang without an argument offers every language.
 	lang.Text = ""
 	r, _ = f.svc.Handle(ctx, lang)

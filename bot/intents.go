@@ -587,10 +587,30 @@ func Recognize(text string) Recognition {
 }
 
 // compromised reports an incident: a strong phrase, or a weak one about
-// the account or funds.
+// the account or funds. A stolen bank card or a card payment the user
+// does not recognise, a stolen phone or bag, or money someone sent the
+// user, is a matter the help center answers (block the card, dispute the
+// payment, move 2FA), not an account takeover, unless the message also
+// says the account itself was broken into.
 func compromised(t string) bool {
+	if matchAny(cardMatter, t) && !matchAny(accountTakeover, t) {
+		return false
+	}
 	return matchAny(compromisedStrong, t) || (matchAny(compromisedWeak, t) && matchAny(compromisedContext, t))
 }
+
+var (
+	cardMatter = compile(
+		`\b(cards?|pin|atm|debit|cvv|contactless|statement|cash withdrawals?|cashpoint|purchases?|charges?|payments?|phone|mobile|laptop|bag|handbag|purse)\b`,
+		`\b(someone|somebody|they) (sent|transferred|paid|wired) (\pL+ ){0,3}to me\b`,
+		bw+`(карт\pL*|банкомат\pL*)`+nl, `\b(tarjetas?|cajero)\b`, `\b(cart[ãa]o|cart[õo]es|caixa eletr[ôo]nico)\b`,
+		`\b(cartes? bancaires?|carte|distributeur)\b`, `thẻ (ngân hàng|atm|tín dụng|ghi nợ)`, `\b(kart(ım|ımı|ımla)?|atm)\b`,
+	)
+	accountTakeover = compile(
+		`\bhacked\b|\b(logged|got|broke) in(to)? my (account|app)\b|\b(account|app) (was|has been|got|is) (compromised|taken over|breached)|\b(password|2fa|phish\pL*)\b`,
+		`взлом|аккаунт\pL* (взломан|угнан)|пароль`, `hacke|contraseña`, `hackead|invadid|senha`, `piraté|hacké|mot de passe`, `bị hack|mật khẩu`, `hacklen|şifre`,
+	)
+)
 
 // isShortRequest keeps status detection to messages about the ticket
 // itself: "what's the status of my ticket?" rather than a long question

@@ -1427,3 +1427,30 @@ func TestCatalogComplete(t *testing.T) {
 		}
 	}
 }
+
+// A bank card, a phone or a bag stolen, a card payment the user does not
+// recognise, or money someone sent them is what the help center answers;
+// an account that was broken into is still an incident.
+func TestCardAndPhoneMattersAreNotAccountTakeover(t *testing.T) {
+	for _, text := range []string{
+		"Someone stole my card!",
+		"There are transactions I didn't make, someone else must have used my card.",
+		"I have an unauthorized transaction on my statement",
+		"Someone stole my phone yesterday, is there anything I need to do?",
+		"Someone transferred money to me and it doesn't show",
+	} {
+		if r := bot.Recognize(text); r.Intent == bot.IntentCompromised {
+			t.Errorf("%q: recognised as an account takeover", text)
+		}
+	}
+	for _, text := range []string{
+		"Freeze my account it's been hacked, they used my card too",
+		"someone logged into my account and withdrew all my BTC",
+		"there are withdrawals I didn't make",
+		"someone stole my phone and logged into my account",
+	} {
+		if r := bot.Recognize(text); r.Intent != bot.IntentCompromised {
+			t.Errorf("%q: got %q, want an account takeover", text, r.Intent)
+		}
+	}
+}

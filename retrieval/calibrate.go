@@ -256,12 +256,21 @@ func confFeatures(r []scored, st *labelStats, nov novelty) [numConfFeatures]floa
 // few features), fitted on cross-validated rankings.
 type calibration struct {
 	Mean, Scale [numConfFeatures]float64
+	// Lo and Hi are the range of each standardised feature in the data
+	// the model was fitted on; expand clamps to it, because a quadratic
+	// model evaluated far outside its data says anything (a Chinese
+	// question on an English help center, all of its words unknown, got
+	// 1.0). Both zero (an old snapshot, the default) means no clamping.
+	Lo, Hi [numConfFeatures]float64
 	// W weighs the standardised features and their pairwise products
 	// (see expand): the evidence for an unknown question is in
 	// combinations, such as a confident classifier with a far nearest
 	// neighbour.
 	W []float64
 	B float64
+	// Linear is a model linear in the standardised features, bias last,
+	// for questions outside the range of the fitted data.
+	Linear []float64
 	// Threshold is the recommended abstain threshold on the confidence.
 	Threshold float64
 	Labels    labelStats
@@ -292,7 +301,11 @@ var defaultCalibration = calibration{
 func (c *calibration) expand(x [numConfFeatures]float64) []float64 {
 	e := make([]float64, 0, numConfFeatures*(numConfFeatures+3)/2)
 	for i := range x {
-		e = append(e, (x[i]-c.Mean[i])/c.Scale[i])
+		v := (x[i] - c.Mean[i]) / c.Scale[i]
+		if c.Lo[i] < c.Hi[i] {
+			v = min(max(v, c.Lo[i]), c.Hi[i])
+		}
+		e = append(e, v)
 	}
 	for i := 0; i < numConfFeatures; i++ {
 		for j := i; j < numConfFeatures; j++ {
@@ -303,11 +316,27 @@ func (c *calibration) expand(x [numConfFeatures]float64) []float64 {
 }
 
 func (c *calibration) confidence(x [numConfFeatures]float64) float64 {
-	z := c.B
-	for i, v := range c.expand(x)[:len(c.W)] {
-		z += c.W[i] * v
+	e := c.expand(x)
+	w, b := c.W, c.B
+	if len(c.Linear) == numConfFeatures+1 && c.outside(x) {
+		w, b = c.Linear[:numConfFeatures], c.Linear[numConfFeatures]
+	}
+	z := b
+	for i, v := range e[:len(w)] {
+		z += w[i] * v
 	}
 	return sigmoid(z)
+}
+
+// outside says some feature of x is beyond the range of the fitted data
+// (by more than a quarter of a standard deviation).
+func (c *calibration) outside(x [numConfFeatures]float64) bool {
+	for i := range x {
+		if v := (x[i] - c.Mean[i]) / c.Scale[i]; c.Lo[i] < c.Hi[i] && (v < c.Lo[i]-0.25 || v > c.Hi[i]+0.25) {
+			return true
+		}
+	}
+	return false
 }
 
 // fitCalibration fits the logistic regression by Newton's method with a
@@ -333,62 +362,41 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 		c.Mean[j] = s / n
 		c.Scale[j] = math.Sqrt(max(ss/n-c.Mean[j]*c.Mean[j], 1e-12))
 	}
-	z := make([][]float64, len(xs))
+	for j := 0; j < d; j++ {
+		c.Lo[j], c.Hi[j] = math.Inf(1), math.Inf(-1)
+		for _, x := range xs {
+			v := (x[j] - c.Mean[j]) / c.Scale[j]
+			c.Lo[j], c.Hi[j] = min(c.Lo[j], v), max(c.Hi[j], v)
+		}
+	}
+	// The pairwise products need data: 135 weights fitted on a small
+	// help center's few dozen mistakes and unknowns separate them
+	// perfectly and extrapolate wildly (an off-topic question got 1.0).
+	// Below minPairEvidence of the rarer outcome, the model is linear in
+	// the 15 features, with a stronger ridge.
+	rare := 0
+	for _, y := range ys {
+		if !y {
+			rare++
+		}
+	}
+	rare = min(rare, len(ys)-rare)
+	zs := make([][]float64, len(xs))
 	for i, x := range xs {
-		z[i] = append(c.expand(x), 1)
+		zs[i] = c.expand(x)
 	}
-	dim := len(z[0])
-	w := make([]float64, dim)
-	// The ridge penalty keeps the 120 product weights small where the data
-	// do not ask for them.
-	const lambda = 1e-3
-	for iter := 0; iter < 30; iter++ {
-		g := make([]float64, dim)
-		h := make([][]float64, dim)
-		for j := range h {
-			h[j] = make([]float64, dim)
-		}
-		for i := range z {
-			var t float64
-			for j := range w {
-				t += w[j] * z[i][j]
-			}
-			p := sigmoid(t)
-			y := 0.0
-			if ys[i] {
-				y = 1
-			}
-			pq := p * (1 - p)
-			for j, zj := range z[i] {
-				g[j] += (p - y) * zj
-				hj := h[j]
-				for k := j; k < dim; k++ {
-					hj[k] += pq * zj * z[i][k]
-				}
-			}
-		}
-		for j := 0; j < dim; j++ {
-			for k := 0; k < j; k++ {
-				h[j][k] = h[k][j]
-			}
-			if j < dim-1 {
-				g[j] += lambda * n * w[j]
-				h[j][j] += lambda * n
-			}
-		}
-		h[dim-1][dim-1] += 1e-9
-		step := solve(h, g)
-		var moved float64
-		for j := range w {
-			w[j] -= step[j]
-			moved = max(moved, math.Abs(step[j]))
-		}
-		if moved < 1e-7 {
-			break
-		}
+	// The linear model is also kept for questions outside the data's
+	// range (see confidence), where it is the safer one: monotone in
+	// each feature.
+	c.Linear = fitLogistic(zs, d, ys, 1e-2)
+	if rare < minPairEvidence {
+		c.W, c.B = c.Linear[:d], c.Linear[d]
+	} else {
+		// The ridge keeps the product weights small where the data do
+		// not ask for them.
+		w := fitLogistic(zs, len(zs[0]), ys, 1e-3)
+		c.W, c.B = w[:len(w)-1], w[len(w)-1]
 	}
-	c.W = w[:dim-1]
-	c.B = w[dim-1]
 
 	// Threshold: try every distinct confidence as a cut point.
 	type pc struct {
@@ -439,6 +447,72 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 	c.CV.DecisionAccuracy = float64(best) / n
 	return c
 }
+
+// fitLogistic fits a logistic regression on the first dim values of each
+// of zs by Newton's method with a ridge penalty lambda (not on the bias),
+// and returns the weights with the bias last.
+func fitLogistic(zs [][]float64, dim int, ys []bool, lambda float64) []float64 {
+	n := float64(len(zs))
+	dim++ // the bias
+	z := func(i, j int) float64 {
+		if j == dim-1 {
+			return 1
+		}
+		return zs[i][j]
+	}
+	w := make([]float64, dim)
+	for iter := 0; iter < 30; iter++ {
+		g := make([]float64, dim)
+		h := make([][]float64, dim)
+		for j := range h {
+			h[j] = make([]float64, dim)
+		}
+		for i := range zs {
+			var t float64
+			for j := range w {
+				t += w[j] * z(i, j)
+			}
+			p := sigmoid(t)
+			y := 0.0
+			if ys[i] {
+				y = 1
+			}
+			pq := p * (1 - p)
+			for j := 0; j < dim; j++ {
+				zj := z(i, j)
+				g[j] += (p - y) * zj
+				hj := h[j]
+				for k := j; k < dim; k++ {
+					hj[k] += pq * zj * z(i, k)
+				}
+			}
+		}
+		for j := 0; j < dim; j++ {
+			for k := 0; k < j; k++ {
+				h[j][k] = h[k][j]
+			}
+			if j < dim-1 {
+				g[j] += lambda * n * w[j]
+				h[j][j] += lambda * n
+			}
+		}
+		h[dim-1][dim-1] += 1e-9
+		step := solve(h, g)
+		var moved float64
+		for j := range w {
+			w[j] -= step[j]
+			moved = max(moved, math.Abs(step[j]))
+		}
+		if moved < 1e-7 {
+			break
+		}
+	}
+	return w
+}
+
+// minPairEvidence is the number of wrong-or-unknown (and of right) CV
+// questions below which the calibration has no pairwise products.
+const minPairEvidence = 100
 
 // solve solves the small dense system a x = b by Gaussian elimination
 // with partial pivoting. a and b are overwritten.

@@ -16,7 +16,7 @@ import (
 // snapshotVersion changes when the snapshot's layout or the meaning of
 // its contents (feature hashing, model) changes; older snapshots are then
 // ignored as if absent, and the next Sync rebuilds everything.
-const snapshotVersion = 4
+const snapshotVersion = 5
 
 // snapshot is everything an Index needs to serve after a restart without
 // re-embedding or retraining: the articles themselves (the help-center

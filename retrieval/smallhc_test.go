@@ -45,13 +45,13 @@ func TestSmallHelpCenterKnowsWhatItDoesNotCover(t *testing.T) {
 		}
 		th := ix.AbstainThreshold()
 		for q, want := range map[string]string{
-			"Why is my withdrawal still pending?":       "withdrawal-pending",
-			"I lost my phone with google authenticator": "lost-2fa",
-			"forgot my password":                        "reset-password",
-			"lasagna recipe":                            "",
+			"Why is my withdrawal still pending?":                     "withdrawal-pending",
+			"I lost my phone with google authenticator":               "lost-2fa",
+			"forgot my password":                                      "reset-password",
+			"lasagna recipe":                                          "",
 			"Do you offer car insurance for my new electric scooter?": "",
-			"怎么做红烧肉":  "",
-			"明天天气怎么样": "",
+			"怎么做红烧肉":                                                  "",
+			"明天天气怎么样":                                                 "",
 		} {
 			r, err := ix.Retrieve(ctx, supportbot.Query{Text: q, K: 3})
 			if err != nil {

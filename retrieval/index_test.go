@@ -333,3 +333,56 @@ func TestParseBanking77Like(t *testing.T) {
 		t.Fatalf("labels %v examples %+v", labels, exs)
 	}
 }
+
+// batchEmbedder counts single and batch calls, like a remote embedder's
+// requests.
+type batchCountingEmbedder struct {
+	countingEmbedder
+	batches atomic.Int64
+}
+
+func (c *batchCountingEmbedder) EmbedBatch(ctx context.Context, texts []string) ([][]float32, error) {
+	c.batches.Add(1)
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		v, err := c.local.Embed(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// Sync sends a batch embedder batches only: the passages, and the example
+// questions that cross-validation compares with them (QA counted 4,017
+// single requests for the demo help center against an OpenAI-compatible
+// server).
+func TestSyncEmbedsInBatches(t *testing.T) {
+	res, err := knowledge.Load(knowledge.Demo(), "articles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arts []*supportbot.Article
+	questions, passages := 0, 0
+	for _, a := range res.Articles {
+		if a.Lang == "en" {
+			arts = append(arts, a)
+			questions += len(a.Questions)
+			passages += len(knowledge.Chunk(a))
+		}
+	}
+	emb := &batchCountingEmbedder{countingEmbedder: countingEmbedder{local: embed.NewLocal(0)}}
+	ix, err := Open(Config{Embedder: emb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Sync(context.Background(), arts, nil); err != nil {
+		t.Fatal(err)
+	}
+	limit := int64((passages+63)/64 + (questions+63)/64)
+	if n, b := emb.calls.Load(), emb.batches.Load(); n != 0 || b == 0 || b > limit {
+		t.Fatalf("%d single calls and %d batches for %d passages and %d questions (want 0 and at most %d)", n, b, passages, questions, limit)
+	}
+}

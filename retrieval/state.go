@@ -151,8 +151,28 @@ type batchEmbedder interface {
 // embedAll embeds passages, batched when the embedder can, with at most
 // cfg.EmbedConcurrency calls in flight, cancelling on the first error.
 func (ix *Index) embedAll(ctx context.Context, ps []knowledge.Passage, progress func(done, total int)) (map[string][]float32, error) {
+	texts := make([]string, len(ps))
+	for i, p := range ps {
+		texts[i] = embedText(p)
+	}
+	vs, err := ix.embedTexts(ctx, texts, progress)
+	if err != nil {
+		return nil, fmt.Errorf("embed passages: %w", err)
+	}
 	out := make(map[string][]float32, len(ps))
-	if len(ps) == 0 {
+	for i, p := range ps {
+		out[passageHash(ix.model, p)] = vs[i]
+	}
+	return out, nil
+}
+
+// embedTexts embeds texts in batches of 64 (one request each when the
+// embedder takes batches), with at most cfg.EmbedConcurrency batches in
+// flight, cancelling on the first error. progress, if not nil, is called
+// after each batch (and once with 0, 0 for no texts).
+func (ix *Index) embedTexts(ctx context.Context, texts []string, progress func(done, total int)) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	if len(texts) == 0 {
 		if progress != nil {
 			progress(0, 0)
 		}
@@ -163,36 +183,33 @@ func (ix *Index) embedAll(ctx context.Context, ps []knowledge.Passage, progress 
 	done := 0
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(ix.cfg.EmbedConcurrency)
-	for start := 0; start < len(ps); start += batch {
-		part := ps[start:min(start+batch, len(ps))]
+	for start := 0; start < len(texts); start += batch {
+		part := texts[start:min(start+batch, len(texts))]
 		g.Go(func() error {
-			texts := make([]string, len(part))
-			for i, p := range part {
-				texts[i] = embedText(p)
-			}
 			var vs [][]float32
 			if be, ok := ix.cfg.Embedder.(batchEmbedder); ok {
 				var err error
-				if vs, err = be.EmbedBatch(ctx, texts); err != nil {
-					return fmt.Errorf("embed passages: %w", err)
+				if vs, err = be.EmbedBatch(ctx, part); err != nil {
+					return err
+				}
+				if len(vs) != len(part) {
+					return fmt.Errorf("the embedder returned %d vectors for %d texts", len(vs), len(part))
 				}
 			} else {
-				for _, t := range texts {
+				for _, t := range part {
 					v, err := ix.cfg.Embedder.Embed(ctx, t)
 					if err != nil {
-						return fmt.Errorf("embed passages: %w", err)
+						return err
 					}
 					vs = append(vs, v)
 				}
 			}
+			copy(out[start:], vs)
 			mu.Lock()
 			defer mu.Unlock()
-			for i, p := range part {
-				out[passageHash(ix.model, p)] = vs[i]
-			}
 			done += len(part)
 			if progress != nil {
-				progress(done, len(ps))
+				progress(done, len(texts))
 			}
 			return nil
 		})
@@ -632,21 +649,27 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	}
 	simulateUnknown := numLabels >= 3
 
-	// Content signals do not depend on the fold: compute them once.
+	// Content signals do not depend on the fold: compute them once. The
+	// questions are embedded in batches: a remote embedder gets one
+	// request per 64 questions, not one per question.
 	n := ix.cfg.Candidates
 	type content struct{ dense, bm25 map[int]float32 }
 	cs := make([]content, len(evalIdx))
 	qs := make([]request, len(evalIdx))
+	texts := make([]string, len(evalIdx))
+	for j, i := range evalIdx {
+		texts[j] = exs[i].Text
+	}
+	vecs, err := ix.embedTexts(ctx, texts, nil)
+	if err != nil {
+		return nil, fmt.Errorf("embed questions: %w", err)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for j, i := range evalIdx {
 		g.Go(func() error {
 			q := request{text: exs[i].Text, lang: exs[i].Lang}
-			v, err := ix.cfg.Embedder.Embed(gctx, q.text)
-			if err != nil {
-				return fmt.Errorf("embed question: %w", err)
-			}
-			if nonZero(v) {
+			if v := vecs[j]; nonZero(v) {
 				q.vec = v
 			}
 			d, b, err := s.contentSignals(gctx, q, n, ix.cfg.ChromemQuery)

@@ -376,7 +376,12 @@ func (s *Service) escalate(ctx context.Context, m *supportbot.Message, lang, rea
 		r.Confidence = res.Confidence
 	}
 	if s.escalator == nil {
+		// No desk to hand over to (the CLI, or a deployment without
+		// escalation): say so rather than promise a ticket.
 		r.Text = T(lang, "escalation_unavailable")
+		if reason == "asked_for_human" || reason == "user_opened_ticket" {
+			r.Text = T(lang, "human_unavailable")
+		}
 		return r, nil
 	}
 	t, err := s.escalator.Escalate(ctx, supportbot.Escalation{Message: *m, Lang: lang, Reason: reason, Priority: prio,
@@ -397,7 +402,7 @@ func (s *Service) escalate(ctx context.Context, m *supportbot.Message, lang, rea
 // is linked, open an urgent ticket, and tell the user what to do next.
 func (s *Service) compromised(ctx context.Context, m *supportbot.Message, lang string, history []turn) (supportbot.Reply, error) {
 	r := supportbot.Reply{Lang: lang, Decision: supportbot.DecisionEscalate, Reason: string(IntentCompromised)}
-	ticket := "—"
+	ticket := ""
 	var t *supportbot.Ticket
 	if s.escalator != nil {
 		var err error
@@ -425,9 +430,12 @@ func (s *Service) compromised(ctx context.Context, m *supportbot.Message, lang s
 			s.store.Audit(ctx, "freeze_account", *m, detail)
 		}
 	}
-	if frozen {
+	switch {
+	case frozen:
 		r.Text = T(lang, "compromised_frozen", "ticket", ticket)
-	} else {
+	case t == nil:
+		r.Text = T(lang, "compromised_no_desk")
+	default:
 		r.Text = T(lang, "compromised_self", "ticket", ticket)
 	}
 	// Cite the help center's recovery article when retrieval finds one.

@@ -466,3 +466,22 @@ func TestAccountLinking(t *testing.T) {
 		t.Fatalf("reply = %+v, protections = %+v", r, f.esc.Protections)
 	}
 }
+
+// Without an escalation desk (the CLI), the bot does not promise a ticket
+// it cannot open: a hacked-account report gets the self-help steps and
+// where to reach the security team, a request for a human where to reach
+// support.
+func TestNoDeskPromisesNoTicket(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bot.Config{}, false)
+	r, err := f.svc.Handle(ctx, msg("nd1", "my account was hacked!"))
+	if err != nil || r.Reason != string(bot.IntentCompromised) || r.TicketID != "" ||
+		strings.Contains(r.Text, "#") || !strings.Contains(r.Text, "Freeze your account yourself") {
+		t.Fatalf("hacked without a desk: %+v %v", r, err)
+	}
+	r, err = f.svc.Handle(ctx, msg("nd2", "I want to talk to a human"))
+	if err != nil || r.Decision != supportbot.DecisionEscalate || strings.Contains(r.Text, "rephrase") ||
+		!strings.Contains(r.Text, "contact page") {
+		t.Fatalf("human without a desk: %+v %v", r, err)
+	}
+}

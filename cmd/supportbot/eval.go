@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ type evalQuery struct {
 	Query    string   `json:"query"`
 	Expected []string `json:"expected"`
 	Language string   `json:"language"`
+	line     int      // in queries.jsonl
 }
 
 // evalReport is what `supportbot eval` prints.
@@ -80,6 +82,20 @@ func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr 
 	res.Errors = append(res.Errors, lexErrs...)
 	for _, e := range res.Errors {
 		fmt.Fprintf(stderr, "rejected: %v\n", e)
+	}
+	// An expected article that is not among the articles can never be
+	// hit: most likely a typo, or an article that was rejected above.
+	ids := map[string]bool{}
+	for _, a := range res.Articles {
+		ids[a.ID] = true
+	}
+	for _, q := range queries {
+		for _, id := range q.Expected {
+			if !ids[id] {
+				fmt.Fprintf(stderr, "warning: %s:%d: expected article %q is not among the articles\n",
+					filepath.Join(dir, "queries.jsonl"), q.line, id)
+			}
+		}
 	}
 	if len(res.Articles) == 0 {
 		return fmt.Errorf("no valid articles in %s", filepath.Join(dir, "articles"))
@@ -245,9 +261,18 @@ func readQueries(path string) ([]evalQuery, error) {
 		if strings.TrimSpace(q.Query) == "" {
 			return nil, fmt.Errorf("%s:%d: empty query", path, line)
 		}
-		if q.Language == "" {
+		switch l := supportbot.NormalizeLang(q.Language); {
+		case q.Language == "":
 			q.Language = supportbot.DefaultLang
+		case l == "":
+			return nil, fmt.Errorf("%s:%d: language %q is not one of %s", path, line, q.Language, strings.Join(supportbot.Languages, ", "))
+		default:
+			q.Language = l
 		}
+		if slices.Contains(q.Expected, "") {
+			return nil, fmt.Errorf("%s:%d: an empty article id in expected (use [] for a question no article answers)", path, line)
+		}
+		q.line = line
 		out = append(out, q)
 	}
 	if err := sc.Err(); err != nil {

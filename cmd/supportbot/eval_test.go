@@ -1,0 +1,33 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// eval checks its queries against what it can score: an unsupported
+// language or an empty article id is an error naming the line, and an
+// expected article that is not among the articles a warning naming it.
+func TestEvalChecksTheQueries(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	writeArticle(t, filepath.Join(dir, "articles"), "a.md", "card", "en", "Card delivery",
+		"when will my card arrive|my card has not arrived|where is my new card", "Cards arrive in 5 days.")
+	queries := filepath.Join(dir, "queries.jsonl")
+	for body, want := range map[string]string{
+		`{"query": "when will my card arrive", "expected": ["card"], "language": "xx"}`:   "queries.jsonl:1: language \"xx\" is not one of",
+		`{"query": "when will my card arrive", "expected": ["card"]}` + "\n" + `{"query": "x", "expected": [""], "language": "en"}`: "queries.jsonl:2: an empty article id",
+	} {
+		os.WriteFile(queries, []byte(body+"\n"), 0o644)
+		if _, _, err := run(t, "", "--data-dir", data, "eval", dir); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", body, err, want)
+		}
+	}
+	os.WriteFile(queries, []byte(`{"query": "when will my card arrive", "expected": ["card"], "language": "EN"}`+"\n"+
+		`{"query": "staking rewards", "expected": ["staking"], "language": "en"}`+"\n"), 0o644)
+	_, stderr, err := run(t, "", "--data-dir", data, "eval", dir)
+	if err != nil || !strings.Contains(stderr, "queries.jsonl:2: expected article \"staking\" is not among the articles") {
+		t.Fatalf("err = %v, stderr = %s", err, stderr)
+	}
+}

@@ -274,8 +274,9 @@ func (ix *Index) swap(s *state, st os.FileInfo) {
 // SyncStats says what Sync changed, as article keys ("id@lang").
 type SyncStats struct {
 	Added, Changed, Removed, Unchanged []string
-	// Embedded is how many passages were sent to the embedder; passages
-	// whose text and embedding model did not change reuse their vectors.
+	// Embedded is how many passages (and titles) were sent to the
+	// embedder; those whose text and embedding model did not change reuse
+	// their vectors.
 	Embedded int
 	// Trained says the learned ranker was retrained (the example
 	// questions or titles changed).
@@ -336,7 +337,7 @@ func (ix *Index) SyncHelpCenter(ctx context.Context, hc HelpCenter, progress fun
 	var todo []knowledge.Passage
 	todoSeen := map[string]bool{}
 	for _, a := range arts {
-		for _, p := range knowledge.Chunk(a) {
+		for _, p := range append(knowledge.Chunk(a), titlePassage(a)) {
 			h := passageHash(ix.model, p)
 			if v, ok := old.vectors[h]; ok {
 				vecs[h] = v

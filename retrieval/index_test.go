@@ -132,10 +132,11 @@ func TestSyncStatsAndNoReembedAfterReopen(t *testing.T) {
 		!slices.Equal(st.Removed, want.Removed) || !slices.Equal(st.Unchanged, want.Unchanged) {
 		t.Fatalf("stats %+v, want %+v", st, want)
 	}
-	// Only the new passages: lost-2fa's one and trading-fees' new section
-	// (its unchanged lead passage is reused).
-	if st.Embedded != 2 {
-		t.Errorf("embedded %d passages, want 2", st.Embedded)
+	// Only the new passages: lost-2fa's one and its title, and
+	// trading-fees' new section (its unchanged lead passage and title are
+	// reused).
+	if st.Embedded != 3 {
+		t.Errorf("embedded %d passages and titles, want 3", st.Embedded)
 	}
 	if _, err := ix.Article("kyc-verification", "fr"); supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
 		t.Errorf("removed article: err %v", err)
@@ -354,7 +355,7 @@ func (c *batchCountingEmbedder) EmbedBatch(ctx context.Context, texts []string) 
 	return out, nil
 }
 
-// Sync sends a batch embedder batches only: the passages, and the example
+// Sync sends a batch embedder batches only: the passages and titles, and the example
 // questions that cross-validation compares with them (QA counted 4,017
 // single requests for the demo help center against an OpenAI-compatible
 // server).
@@ -369,7 +370,7 @@ func TestSyncEmbedsInBatches(t *testing.T) {
 		if a.Lang == "en" {
 			arts = append(arts, a)
 			questions += len(a.Questions)
-			passages += len(knowledge.Chunk(a))
+			passages += len(knowledge.Chunk(a)) + 1 // and its title
 		}
 	}
 	emb := &batchCountingEmbedder{countingEmbedder: countingEmbedder{local: embed.NewLocal(0)}}

@@ -68,7 +68,8 @@ type state struct {
 	hashes    map[string]string // article key -> content hash
 	passages  []passage
 	byArticle map[string][]int     // article key -> passage indexes
-	vectors   map[string][]float32 // passage hash -> vector
+	vectors   map[string][]float32 // passage (and title) hash -> vector
+	titleVecs map[string][]float32 // article key -> its title's vector
 	langs     []string             // languages present
 
 	dense   *chromem.Collection
@@ -114,6 +115,12 @@ func articleHash(a *supportbot.Article) string {
 func passageHash(model string, p knowledge.Passage) string {
 	h := sha256.Sum256([]byte(model + "\x00" + p.Heading + "\x00" + p.Text))
 	return hex.EncodeToString(h[:16])
+}
+
+// titlePassage is an article's title as a pseudo-passage, embedded with
+// the passages (a passage with the same text shares its vector).
+func titlePassage(a *supportbot.Article) knowledge.Passage {
+	return knowledge.Passage{ArticleKey: a.Key(), Index: -1, Text: a.Title}
 }
 
 // embedText is what is embedded for a passage: the heading gives a short
@@ -238,6 +245,7 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, lx lexic
 		hashes:    make(map[string]string, len(arts)),
 		byArticle: make(map[string][]int, len(arts)),
 		vectors:   map[string][]float32{},
+		titleVecs: map[string][]float32{},
 		labelIdx:  map[string]int{},
 	}
 	langSeen := map[string]bool{}
@@ -287,6 +295,14 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, lx lexic
 			if err != nil {
 				return nil, fmt.Errorf("couldn't add passage %s#%d: %w", a.Key(), p.Index, err)
 			}
+		}
+	}
+	// Title vectors, for choosing the passage to quote (bestPassage).
+	for _, a := range arts {
+		h := passageHash(ix.model, titlePassage(a))
+		if v := vecs[h]; v != nil && nonZero(v) {
+			s.vectors[h] = v
+			s.titleVecs[a.Key()] = v
 		}
 	}
 	if s.keyword, err = newKeywordIndex(arts); err != nil {
@@ -846,6 +862,13 @@ func (s *state) bestPassage(a *supportbot.Article, vec []float32) *passage {
 		}
 		sim := dot(p.Vec, vec)
 		if p.Heading == "" && p.Index == 0 {
+			// The lead answers the question the title asks: a query
+			// that restates the title ("Pourquoi mon retrait est-il en
+			// attente ?") gets the lead, not a section that shares its
+			// words ("Annuler un retrait").
+			if t := s.titleVecs[a.Key()]; len(t) == len(vec) {
+				sim = max(sim, dot(t, vec))
+			}
 			sim += leadBonus
 		}
 		if sim > bestSim {

@@ -230,6 +230,11 @@ func (ix *Index) Reload(ctx context.Context) (bool, error) {
 	}
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	return ix.reloadLocked(ctx)
+}
+
+// reloadLocked is Reload with syncMu held.
+func (ix *Index) reloadLocked(ctx context.Context) (bool, error) {
 	if !ix.SnapshotChanged() {
 		return false, nil
 	}
@@ -306,8 +311,21 @@ func (ix *Index) Sync(ctx context.Context, articles []*supportbot.Article, progr
 func (ix *Index) SyncHelpCenter(ctx context.Context, hc HelpCenter, progress func(done, total int)) (SyncStats, error) {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
-	old := ix.current()
 	var stats SyncStats
+	if ix.cfg.Dir != "" {
+		// Another process (a second `supportbot ingest`) may be syncing
+		// the same folder: wait for it, then start from what it wrote,
+		// so that neither result is silently overwritten by the other.
+		unlock, err := lockDir(ctx, ix.cfg.Dir)
+		if err != nil {
+			return stats, err
+		}
+		defer unlock()
+		if _, err := ix.reloadLocked(ctx); err != nil {
+			return stats, err
+		}
+	}
+	old := ix.current()
 
 	arts := slices.Clone(hc.Articles)
 	sort.Slice(arts, func(i, j int) bool { return arts[i].Key() < arts[j].Key() })

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -385,5 +386,45 @@ func TestSyncEmbedsInBatches(t *testing.T) {
 	limit := int64((passages+63)/64 + (questions+63)/64)
 	if n, b := emb.calls.Load(), emb.batches.Load(); n != 0 || b == 0 || b > limit {
 		t.Fatalf("%d single calls and %d batches for %d passages and %d questions (want 0 and at most %d)", n, b, passages, questions, limit)
+	}
+}
+
+// Two processes syncing one folder (two `supportbot ingest` at once):
+// the second starts from what the first wrote instead of overwriting it
+// unseen, and waits while the first holds the folder.
+func TestSyncSeesAnotherProcessesSync(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	first, err := Open(Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	second, err := Open(Config{Dir: dir}) // opened before first syncs: stale
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	arts := helpCenter()
+	if _, err := first.Sync(ctx, arts[:3], nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := second.Sync(ctx, arts[2:], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Removed) != 2 || len(st.Unchanged) != 1 || len(st.Added) != len(arts)-3 {
+		t.Fatalf("second sync %+v: it did not start from the first one's result", st)
+	}
+
+	unlock, err := lockDir(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := first.Sync(cancelled, arts, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("sync while another holds the folder: %v, want it to wait (and here give up)", err)
 	}
 }

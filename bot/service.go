@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -195,7 +196,10 @@ func (s *Service) handle(ctx context.Context, m *supportbot.Message, emit func(s
 		return s.command(ctx, m, lang)
 	}
 	text := strings.TrimSpace(m.Text)
-	if text == "" && len(m.Attachments) == 0 {
+	if !hasWord(text) && len(m.Attachments) == 0 {
+		// Nothing to answer: blank, zero-width characters, emoji or
+		// punctuation only (QA: "😀😀🙏" was "clarified" with the
+		// hacked-account article as the first suggestion).
 		return supportbot.Reply{Text: T(lang, "empty"), Lang: lang, Decision: supportbot.DecisionReject, Reason: "empty"}, nil
 	}
 
@@ -660,6 +664,11 @@ func tokenSet(s string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// hasWord says s has a letter or a digit.
+func hasWord(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) >= 0
 }
 
 func letters(s string) int {

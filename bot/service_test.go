@@ -309,9 +309,11 @@ func TestBadInput(t *testing.T) {
 	if err != nil || r.Reason != "unknown_command" || !strings.Contains(r.Text, "/frobnicate") {
 		t.Errorf("unknown command: %+v, %v", r, err)
 	}
-	r, err = f.svc.Handle(ctx, msg("b", "   "))
-	if err != nil || r.Reason != "empty" {
-		t.Errorf("empty: %+v, %v", r, err)
+	for _, text := range []string{"   ", "😀😀🙏", "\u200b\u200b", "?!...", "\u00a0\t"} {
+		r, err = f.svc.Handle(ctx, msg("b", text))
+		if err != nil || r.Reason != "empty" {
+			t.Errorf("%q: %+v, %v (want the empty-message prompt)", text, r, err)
+		}
 	}
 	if _, err := f.svc.Handle(ctx, supportbot.Message{Channel: "test", Text: "hi"}); supportbot.ErrorCode(err) != supportbot.EINVALID {
 		t.Errorf("no conversation: %v", err)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/escalation"
-	"github.com/supportbot/supportbot/internal/sqldb"
 )
 
 // runAgent manages console agents from the command line; `agent add`
@@ -45,7 +44,7 @@ func runAgent(ctx context.Context, g *globalFlags, args []string, stdin io.Reade
 	if err != nil {
 		return err
 	}
-	db, err := sqldb.Open(ctx, cfg.Database)
+	db, err := openDB(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}

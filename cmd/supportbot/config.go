@@ -26,6 +26,11 @@ import (
 // comma-separated. The zero value plus setDefaults runs everything
 // embedded: SQLite, the demo help center, the local embedder, extractive
 // answers and web chat on localhost.
+//
+// A string field tagged `secret:"true"` is shown as "<set>" by `supportbot
+// config` (`secret:"false"` shows a field whose name only looks secret);
+// see isSecret for the fields of other packages' types, which carry no
+// such tag, and RedactURL for the credentials inside URLs.
 type Config struct {
 	// DataDir holds the database, the search index and attachments.
 	// Default: ./supportbot-data (flag --data-dir).
@@ -84,7 +89,7 @@ type EmbedderConfig struct {
 	// Model, e.g. text-embedding-3-small or nomic-embed-text.
 	Model string `yaml:"model"`
 	// APIKey, if the server needs one (env SUPPORTBOT_EMBEDDER_API_KEY).
-	APIKey string `yaml:"api_key"`
+	APIKey string `yaml:"api_key" secret:"true"`
 }
 
 // LLMConfig configures the generative answer path.
@@ -94,7 +99,7 @@ type LLMConfig struct {
 	// Model, e.g. gpt-4o-mini or llama3.1. Empty disables the LLM.
 	Model string `yaml:"model"`
 	// APIKey (env SUPPORTBOT_LLM_API_KEY).
-	APIKey string `yaml:"api_key"`
+	APIKey string `yaml:"api_key" secret:"true"`
 	// Timeout for a whole answer; past it the bot falls back to an
 	// extractive answer. Default: 30s.
 	Timeout time.Duration `yaml:"timeout"`
@@ -132,8 +137,11 @@ func (c *Config) setDefaults() {
 	c.Discord.SetDefaults()
 }
 
-// loadConfig reads path (if not empty), applies the environment and the
-// defaults. Unknown YAML keys are errors, so typos do not go unnoticed.
+// loadConfig reads path (if not empty) and applies the environment.
+// Unknown YAML keys and unknown SUPPORTBOT_ variables are errors, so typos
+// do not go unnoticed, and so is a secret left as the placeholder that
+// `supportbot config` prints. The caller fills in the defaults and
+// validates (globalFlags.load).
 func loadConfig(path string, env []string) (*Config, error) {
 	var c Config
 	if path != "" {
@@ -149,43 +157,133 @@ func loadConfig(path string, env []string) (*Config, error) {
 	}
 	vars := map[string]string{}
 	for _, kv := range env {
-		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "SUPPORTBOT_") {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, envPrefix+"_") {
 			vars[k] = v
 		}
 	}
-	if err := applyEnv(reflect.ValueOf(&c).Elem(), "SUPPORTBOT", vars); err != nil {
+	if err := checkEnvNames(vars); err != nil {
+		return nil, err
+	}
+	if err := applyEnv(&c, vars); err != nil {
+		return nil, err
+	}
+	if err := checkPlaceholders(&c); err != nil {
 		return nil, err
 	}
 	return &c, nil
 }
 
-// applyEnv walks the struct by its yaml tags and sets every field whose
-// variable is present.
-func applyEnv(v reflect.Value, prefix string, vars map[string]string) error {
+// envPrefix starts the environment variable of every setting.
+const envPrefix = "SUPPORTBOT"
+
+// setting is one leaf of the configuration: a value, or a list, that is
+// not itself a section.
+type setting struct {
+	key   string // YAML path: "llm.api_key", "escalation.webhooks[0].secret"
+	env   string // its environment variable; "" inside a list, which the environment cannot address
+	field reflect.StructField
+	value reflect.Value // settable
+}
+
+// name is how errors call the setting: its key, and its variable.
+func (s setting) name() string {
+	if s.env == "" {
+		return s.key
+	}
+	return s.key + " (" + s.env + ")"
+}
+
+// walkSettings calls fn for every setting of c, in field order, the way
+// yaml.v3 names them. Sections (structs) are entered; a list of sections
+// (escalation.webhooks) is a setting, and so is each field of its
+// elements.
+func walkSettings(c *Config, fn func(setting) error) error {
+	return walkSection(reflect.ValueOf(c).Elem(), "", envPrefix, fn)
+}
+
+func walkSection(v reflect.Value, key, env string, fn func(setting) error) error {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if tag == "" || tag == "-" || !f.IsExported() {
+		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if tag == "-" || !f.IsExported() {
 			continue
 		}
-		name := prefix + "_" + strings.ToUpper(tag)
-		fv := v.Field(i)
-		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Time{}) {
-			if err := applyEnv(fv, name, vars); err != nil {
+		if opts == "inline" {
+			if err := walkSection(v.Field(i), key, env, fn); err != nil {
 				return err
 			}
 			continue
 		}
-		s, ok := vars[name]
-		if !ok {
+		if tag == "" {
+			tag = strings.ToLower(f.Name) // yaml.v3's default key
+		}
+		s := setting{key: tag, field: f, value: v.Field(i)}
+		if key != "" {
+			s.key = key + "." + tag
+		}
+		if env != "" {
+			s.env = env + "_" + strings.ToUpper(tag)
+		}
+		if isSection(f.Type) {
+			if err := walkSection(s.value, s.key, s.env, fn); err != nil {
+				return err
+			}
 			continue
 		}
-		if err := setFromString(fv, s); err != nil {
-			return fmt.Errorf("environment %s: %w", name, err)
+		if err := fn(s); err != nil {
+			return err
+		}
+		if f.Type.Kind() == reflect.Slice && isSection(f.Type.Elem()) {
+			for j := 0; j < s.value.Len(); j++ {
+				if err := walkSection(s.value.Index(j), fmt.Sprintf("%s[%d]", s.key, j), "", fn); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil
+}
+
+func isSection(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t != reflect.TypeOf(time.Time{})
+}
+
+// applyEnv sets every setting whose variable is present.
+func applyEnv(c *Config, vars map[string]string) error {
+	return walkSettings(c, func(s setting) error {
+		v, ok := vars[s.env]
+		if s.env == "" || !ok {
+			return nil
+		}
+		if err := setFromString(s.value, v); err != nil {
+			return fmt.Errorf("environment %s: %w", s.env, err)
+		}
+		return nil
+	})
+}
+
+// eachString replaces every string of a setting (a string, or each one
+// of a list of strings) with fn's result; other kinds are left alone. A
+// changed list is a new slice: defaults may share theirs with a package.
+func eachString(v reflect.Value, fn func(string) string) {
+	switch {
+	case v.Kind() == reflect.String:
+		if s := fn(v.String()); s != v.String() {
+			v.SetString(s)
+		}
+	case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.String:
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		changed := false
+		for i := 0; i < v.Len(); i++ {
+			s := fn(v.Index(i).String())
+			changed = changed || s != v.Index(i).String()
+			out.Index(i).SetString(s)
+		}
+		if changed {
+			v.Set(out)
+		}
+	}
 }
 
 func setFromString(fv reflect.Value, s string) error {

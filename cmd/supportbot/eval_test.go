@@ -16,7 +16,7 @@ func TestEvalChecksTheQueries(t *testing.T) {
 		"when will my card arrive|my card has not arrived|where is my new card", "Cards arrive in 5 days.")
 	queries := filepath.Join(dir, "queries.jsonl")
 	for body, want := range map[string]string{
-		`{"query": "when will my card arrive", "expected": ["card"], "language": "xx"}`:   "queries.jsonl:1: language \"xx\" is not one of",
+		`{"query": "when will my card arrive", "expected": ["card"], "language": "xx"}`:                                             "queries.jsonl:1: language \"xx\" is not one of",
 		`{"query": "when will my card arrive", "expected": ["card"]}` + "\n" + `{"query": "x", "expected": [""], "language": "en"}`: "queries.jsonl:2: an empty article id",
 	} {
 		os.WriteFile(queries, []byte(body+"\n"), 0o644)

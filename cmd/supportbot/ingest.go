@@ -43,9 +43,9 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	idx, err := retrieval.Open(retrieval.Config{Dir: filepath.Join(cfg.DataDir, "index"), Embedder: emb})
+	idx, err := openDataIndex(cfg, emb)
 	if err != nil {
-		return fmt.Errorf("open index: %w", err)
+		return err
 	}
 	defer idx.Close()
 

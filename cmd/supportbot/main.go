@@ -51,7 +51,8 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.dataDir, "data-dir", "", "data folder (default ./supportbot-data, or data_dir in the config)")
 }
 
-// load reads the configuration with the flags applied.
+// load reads the configuration with the flags applied, the defaults
+// filled in, and validated.
 func (g *globalFlags) load() (*Config, error) {
 	c, err := loadConfig(g.config, os.Environ())
 	if err != nil {
@@ -62,6 +63,9 @@ func (g *globalFlags) load() (*Config, error) {
 		c.Database = ""
 	}
 	c.setDefaults()
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

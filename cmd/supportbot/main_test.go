@@ -106,6 +106,58 @@ func TestIngestReportsChangesAndBrokenFiles(t *testing.T) {
 	}
 }
 
+// The data folder and the database are their owner's alone, whichever
+// command creates them: ingest (the index) or ask, serve and agent (the
+// database).
+func TestDataFolderIsPrivate(t *testing.T) {
+	private := func(t *testing.T, paths ...string) {
+		t.Helper()
+		for _, p := range paths {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s is %v", p, fi.Mode().Perm())
+			}
+		}
+	}
+	t.Run("IngestThenAsk", func(t *testing.T) {
+		data, src := filepath.Join(t.TempDir(), "data"), t.TempDir()
+		writeArticle(t, src, "a.md", "alpha", "en", "Alpha", "how do I alpha|what is alpha", "Alpha body.")
+		if _, _, err := run(t, "", "--data-dir", data, "ingest", "--quiet", src); err != nil {
+			t.Fatal(err)
+		}
+		private(t, data, filepath.Join(data, "index"))
+		if _, _, err := run(t, "", "--data-dir", data, "ask", "how do I alpha"); err != nil {
+			t.Fatal(err)
+		}
+		dbFiles, _ := filepath.Glob(filepath.Join(data, "supportbot.db*")) // with -wal and -shm
+		if len(dbFiles) == 0 {
+			t.Fatal("no database")
+		}
+		private(t, dbFiles...)
+	})
+	t.Run("AgentAdd", func(t *testing.T) {
+		data := filepath.Join(t.TempDir(), "data")
+		if _, _, err := run(t, "long enough password\n", "--data-dir", data, "agent", "add", "--email", "a@example.com", "--name", "A"); err != nil {
+			t.Fatal(err)
+		}
+		private(t, data, filepath.Join(data, "supportbot.db"))
+	})
+}
+
+// An embedding server's password stays out of errors, as the LLM's does.
+func TestAskHidesEmbedderPassword(t *testing.T) {
+	t.Setenv("SUPPORTBOT_EMBEDDER_PROVIDER", "openai")
+	t.Setenv("SUPPORTBOT_EMBEDDER_MODEL", "m")
+	t.Setenv("SUPPORTBOT_EMBEDDER_BASE_URL", "http://u:EMBPASS@127.0.0.1:1/v1")
+	_, stderr, err := run(t, "", "--data-dir", t.TempDir(), "ask", "hello")
+	if err == nil || strings.Contains(err.Error()+stderr, "EMBPASS") || !strings.Contains(err.Error(), "at http://u:***@127.0.0.1:1/v1:") {
+		t.Fatalf("err = %v, stderr = %s", err, stderr)
+	}
+}
+
 // ingest reads DIR/lexicon with the articles: it reports the additions,
 // and a broken lexicon file is rejected by name and line like a broken
 // article, the rest indexed.

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -36,7 +38,7 @@ func openApp(ctx context.Context, cfg *Config, logOut io.Writer, serving bool) (
 			app.Close()
 		}
 	}()
-	if app.DB, err = sqldb.Open(ctx, cfg.Database); err != nil {
+	if app.DB, err = openDB(ctx, cfg.Database); err != nil {
 		return nil, err
 	}
 	idx, err := openIndex(ctx, cfg, log)
@@ -81,7 +83,7 @@ func openApp(ctx context.Context, cfg *Config, logOut io.Writer, serving bool) (
 // migrations applied): what the commands that read or write conversations
 // without the whole app need. The caller closes the DB.
 func openStore(ctx context.Context, dsn string) (*sqldb.DB, *bot.Store, error) {
-	db, err := sqldb.Open(ctx, dsn)
+	db, err := openDB(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,9 +118,9 @@ func openIndex(ctx context.Context, cfg *Config, log interface{ Infof(string, ..
 	if err != nil {
 		return nil, err
 	}
-	idx, err := retrieval.Open(retrieval.Config{Dir: filepath.Join(cfg.DataDir, "index"), Embedder: emb})
+	idx, err := openDataIndex(cfg, emb)
 	if err != nil {
-		return nil, fmt.Errorf("open index: %w", err)
+		return nil, err
 	}
 	if len(idx.Articles()) == 0 {
 		res, err := knowledge.Load(knowledge.Demo(), "articles")
@@ -133,6 +135,48 @@ func openIndex(ctx context.Context, cfg *Config, log interface{ Infof(string, ..
 		}
 	}
 	return idx, nil
+}
+
+// The data folder holds conversations, tickets, attachments and the
+// index: what supportbot creates in it is its owner's alone, whatever the
+// umask. Left to retrieval and SQLite, the folder would be 0755 (made by
+// ingest) and the database file 0644.
+const (
+	privateDir  = 0o700
+	privateFile = 0o600
+)
+
+// openDataIndex opens the search index in the data folder, creating the
+// folder private first.
+func openDataIndex(cfg *Config, emb supportbot.Embedder) (*retrieval.Index, error) {
+	dir := filepath.Join(cfg.DataDir, "index")
+	if err := os.MkdirAll(dir, privateDir); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	idx, err := retrieval.Open(retrieval.Config{Dir: dir, Embedder: emb})
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	return idx, nil
+}
+
+// openDB opens the database at dsn. A SQLite file (what sqldb.Open takes
+// for one: not a postgres URL, nor :memory:) is created first, private,
+// with its folder; SQLite gives its -wal and -shm files the database
+// file's mode. Existing files keep theirs.
+func openDB(ctx context.Context, dsn string) (*sqldb.DB, error) {
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") && path != ":memory:" {
+		if err := os.MkdirAll(filepath.Dir(path), privateDir); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, privateFile)
+		if err != nil {
+			return nil, fmt.Errorf("create database: %w", err)
+		}
+		f.Close()
+	}
+	return sqldb.Open(ctx, dsn)
 }
 
 // Close releases what openApp opened.

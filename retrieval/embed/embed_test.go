@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/supportbot/supportbot"
@@ -140,6 +141,15 @@ func TestOpenAI(t *testing.T) {
 			t.Fatalf("err %v, code %s", err, supportbot.ErrorCode(err))
 		}
 	})
+	// The server's URL is in the error, with its password masked as the
+	// LLM client's errors (net/http's) mask it.
+	t.Run("ErrUnavailableHidesPassword", func(t *testing.T) {
+		_, err := NewOpenAI(OpenAIConfig{BaseURL: "http://u:EMBPASS@127.0.0.1:1/v1", Model: "m"}).
+			Embed(context.Background(), "x")
+		if err == nil || strings.Contains(err.Error(), "EMBPASS") || !strings.Contains(err.Error(), "at http://u:***@127.0.0.1:1/v1:") {
+			t.Fatalf("err %v", err)
+		}
+	})
 	t.Run("ErrServer", func(t *testing.T) {
 		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -151,4 +161,24 @@ func TestOpenAI(t *testing.T) {
 			t.Fatalf("err %v", err)
 		}
 	})
+}
+
+func TestRedactURL(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"Password", "postgres://bob:PASSWORD@db/sb", "postgres://bob:***@db/sb"},
+		{"EscapedPassword", "http://u:p%40ss@llm:8000/v1", "http://u:***@llm:8000/v1"},
+		{"QueryValues", "https://p/freeze?token=Q&sig=S", "https://p/freeze?token=***&sig=***"},
+		{"BareQuery", "https://hook.example/x?SECRET", "https://hook.example/x?***"},
+		{"UserOnly", "postgres://bob@db/sb?sslmode=disable", "postgres://bob@db/sb?sslmode=***"},
+		{"Plain", "http://localhost:11434/v1", "http://localhost:11434/v1"},
+		{"NotAURL", "supportbot-data/supportbot.db", "supportbot-data/supportbot.db"},
+		{"Unparsable", "postgres://bob:pa#ss@db:x/sb", "***"},
+		{"Empty", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := RedactURL(c.in); got != c.want {
+				t.Fatalf("RedactURL(%q) = %q, want %q", c.in, got, c.want)
+			}
+		})
+	}
 }

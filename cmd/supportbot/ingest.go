@@ -52,9 +52,11 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	var bar *progressbar.ProgressBar
 	progress := func(done, total int) {}
 	if f, ok := stderr.(*os.File); ok && !*quiet && term.IsTerminal(int(f.Fd())) {
-		bar = progressbar.NewOptions(len(res.Articles), progressbar.OptionSetWriter(stderr),
+		// The bar counts passages as they are embedded (Sync reports
+		// those); its maximum is set on the first report.
+		bar = progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr),
 			progressbar.OptionSetDescription("indexing"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("articles"), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+			progressbar.OptionSetItsString("passages"), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
 		progress = func(done, total int) {
 			bar.ChangeMax(total)
 			bar.Set(done)
@@ -68,6 +70,18 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 				fmt.Fprintf(stderr, "indexing: %d/%d\n", done, total)
 			}
 		}
+	}
+	// An indexed article whose file is now rejected is removed with the
+	// rest: say why next to it, not only in the "rejected" lines.
+	rejected := map[string]bool{}
+	for _, e := range res.Errors {
+		if pe, ok := e.(*knowledge.ParseError); ok {
+			rejected[pe.File] = true
+		}
+	}
+	sources := map[string]string{}
+	for _, a := range idx.Articles() {
+		sources[a.Key()] = a.Source
 	}
 	start := time.Now()
 	st, err := idx.SyncHelpCenter(ctx, retrieval.HelpCenter{Articles: res.Articles, Lexicon: res.Lexicon}, progress)
@@ -89,6 +103,10 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 		keys []string
 	}{{"added", st.Added}, {"changed", st.Changed}, {"removed", st.Removed}} {
 		for _, k := range l.keys {
+			if src := sources[k]; l.name == "removed" && rejected[src] {
+				fmt.Fprintf(stdout, "  %s %s (its file %s was rejected: fix it and ingest again)\n", l.name, k, src)
+				continue
+			}
 			fmt.Fprintf(stdout, "  %s %s\n", l.name, k)
 		}
 	}

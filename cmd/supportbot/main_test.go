@@ -101,6 +101,13 @@ func TestIngestReportsChangesAndBrokenFiles(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"article_id": "gamma"`) {
 		t.Fatalf("ask after ingest: %s %v", out, err)
 	}
+	// An indexed article whose file breaks is removed, and the removal
+	// says why.
+	os.WriteFile(filepath.Join(src, "c.md"), []byte("---\nid: gamma\ntitle: [\n---\nbody\n"), 0o644)
+	out, _, _ = run(t, "", "--data-dir", data, "ingest", "--quiet", src)
+	if !strings.Contains(out, "removed gamma@en (its file "+filepath.Join(src, "c.md")+" was rejected") {
+		t.Fatalf("out = %s", out)
+	}
 	if _, _, err := run(t, "", "--data-dir", data, "ingest", filepath.Join(src, "missing")); err == nil {
 		t.Fatal("missing folder accepted")
 	}

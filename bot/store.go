@@ -388,10 +388,10 @@ func (s *Store) ListAudit(ctx context.Context, limit int) ([]AuditEntry, error) 
 // UnansweredQuestion is a question the help center could not answer, with
 // how often it was asked: what the team should write articles for.
 type UnansweredQuestion struct {
-	Text  string
-	Lang  string
-	Count int
-	Last  time.Time
+	Text  string    `json:"text"`
+	Lang  string    `json:"lang"`
+	Count int       `json:"count"`
+	Last  time.Time `json:"last"` // when it was last asked
 }
 
 // Unanswered lists the questions that were escalated for low confidence

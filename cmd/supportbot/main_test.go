@@ -306,6 +306,15 @@ func TestUnansweredListsEscalatedQuestions(t *testing.T) {
 	if err != nil || !strings.Contains(out, q) {
 		t.Fatalf("unanswered: %s %v", out, err)
 	}
+	out, _, err = run(t, "", "--data-dir", data, "unanswered", "--json")
+	if err != nil || !strings.Contains(out, `"text": "`+q+`"`) || !strings.Contains(out, `"count": 1`) {
+		t.Fatalf("unanswered --json: %s %v", out, err)
+	}
+	for _, args := range [][]string{{"--days", "0"}, {"--limit", "-1"}, {"extra"}} {
+		if _, _, err := run(t, "", append([]string{"--data-dir", data, "unanswered"}, args...)...); err == nil {
+			t.Errorf("unanswered %v accepted", args)
+		}
+	}
 }
 
 // TestDemoKnowsWhatItDoesNotCover: questions no demo article answers are

@@ -21,6 +21,10 @@ func runUnanswered(ctx context.Context, g *globalFlags, args []string, stdout, s
 	if err := fs.Parse(args); err != nil {
 		return exitError(2)
 	}
+	if *days < 1 || *limit < 1 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: supportbot unanswered [--days N] [--limit N] [--json], with N >= 1")
+		return exitError(2)
+	}
 	cfg, err := g.load()
 	if err != nil {
 		return err

@@ -171,7 +171,7 @@ func Open(cfg Config) (*Index, error) {
 	if m, ok := cfg.Embedder.(modeler); ok {
 		ix.model = m.Model()
 	}
-	empty, err := ix.build(context.Background(), nil, nil, nil, nil, nil)
+	empty, err := ix.build(context.Background(), nil, nil, nil, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +249,7 @@ func (ix *Index) reloadLocked(ctx context.Context) (bool, error) {
 	if snap.Model != ix.model {
 		vecs = nil
 	}
-	s, err := ix.build(ctx, snap.Articles, snap.Ranker.lexicon(), vecs, snap.Ranker, snap.Tuning)
+	s, err := ix.build(ctx, snap.Articles, snap.Ranker.lexicon(), vecs, snap.Ranker, snap.Tuning, nil)
 	if err != nil {
 		return false, err
 	}
@@ -288,6 +288,23 @@ type SyncStats struct {
 	Trained bool
 }
 
+// Progress reports a Sync's work as it goes: done of total in a stage.
+type Progress func(stage string, done, total int)
+
+// Sync's stages.
+const (
+	StageEmbedding = "embedding" // passages and titles, new or changed
+	StageTraining  = "training"  // the ranker: cross-validation folds, then the final model
+)
+
+// stage returns a done/total reporter for one stage; nil for no Progress.
+func (p Progress) stage(name string) func(done, total int) {
+	if p == nil {
+		return nil
+	}
+	return func(done, total int) { p(name, done, total) }
+}
+
 // HelpCenter is what SyncHelpCenter indexes.
 type HelpCenter struct {
 	Articles []*supportbot.Article
@@ -297,7 +314,7 @@ type HelpCenter struct {
 }
 
 // Sync is SyncHelpCenter for articles with no lexicon additions.
-func (ix *Index) Sync(ctx context.Context, articles []*supportbot.Article, progress func(done, total int)) (SyncStats, error) {
+func (ix *Index) Sync(ctx context.Context, articles []*supportbot.Article, progress Progress) (SyncStats, error) {
 	return ix.SyncHelpCenter(ctx, HelpCenter{Articles: articles}, progress)
 }
 
@@ -305,10 +322,11 @@ func (ix *Index) Sync(ctx context.Context, articles []*supportbot.Article, progr
 // are (re-)embedded, removed ones dropped, unchanged ones kept with their
 // vectors; the learned ranker is retrained only when questions, titles or
 // the lexicon changed. The snapshot is written before it returns.
-// progress, if not nil, is called as passages are embedded. Errors are
+// progress, if not nil, is called as passages are embedded and as the
+// ranker is trained. Errors are
 // EINVALID for a duplicate article key and EUNAVAILABLE when the embedder
 // is.
-func (ix *Index) SyncHelpCenter(ctx context.Context, hc HelpCenter, progress func(done, total int)) (SyncStats, error) {
+func (ix *Index) SyncHelpCenter(ctx context.Context, hc HelpCenter, progress Progress) (SyncStats, error) {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
 	var stats SyncStats
@@ -365,7 +383,7 @@ func (ix *Index) SyncHelpCenter(ctx context.Context, hc HelpCenter, progress fun
 			}
 		}
 	}
-	embedded, err := ix.embedAll(ctx, todo, progress)
+	embedded, err := ix.embedAll(ctx, todo, progress.stage(StageEmbedding))
 	if err != nil {
 		return stats, err
 	}
@@ -381,7 +399,7 @@ func (ix *Index) SyncHelpCenter(ctx context.Context, hc HelpCenter, progress fun
 	} else {
 		stats.Trained = true
 	}
-	s, err := ix.build(ctx, arts, hc.Lexicon, vecs, rk, tun)
+	s, err := ix.build(ctx, arts, hc.Lexicon, vecs, rk, tun, progress.stage(StageTraining))
 	if err != nil {
 		return stats, err
 	}

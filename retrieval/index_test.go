@@ -428,3 +428,32 @@ func TestSyncSeesAnotherProcessesSync(t *testing.T) {
 		t.Fatalf("sync while another holds the folder: %v, want it to wait (and here give up)", err)
 	}
 }
+
+// Sync reports both of its long stages, each up to its total: embedding
+// (passages and titles) and training (the folds, then the final model).
+func TestSyncReportsProgress(t *testing.T) {
+	ix, err := Open(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	last := map[string][2]int{}
+	var order []string
+	_, err = ix.Sync(context.Background(), helpCenter(), func(stage string, done, total int) {
+		if len(order) == 0 || order[len(order)-1] != stage {
+			order = append(order, stage)
+		}
+		last[stage] = [2]int{done, total}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(order, []string{StageEmbedding, StageTraining}) {
+		t.Fatalf("stages %v", order)
+	}
+	for stage, dt := range last {
+		if dt[0] != dt[1] || dt[1] == 0 {
+			t.Errorf("%s ended at %d/%d", stage, dt[0], dt[1])
+		}
+	}
+}

@@ -230,7 +230,7 @@ func (ix *Index) embedTexts(ctx context.Context, texts []string, progress func(d
 // build assembles a state from articles and the vectors of their
 // passages (by passage hash; missing ones are left unembedded). With a
 // stored ranker and tuning it reuses them, otherwise it trains.
-func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, lx lexicon.Lexicon, vecs map[string][]float32, stored *storedRanker, tun *tuning) (*state, error) {
+func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, lx lexicon.Lexicon, vecs map[string][]float32, stored *storedRanker, tun *tuning, progress func(done, total int)) (*state, error) {
 	arts = slices.Clone(arts)
 	sort.Slice(arts, func(i, j int) bool {
 		if arts[i].ID != arts[j].ID {
@@ -319,13 +319,16 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, lx lexic
 		s.ranker.index(exs)
 		s.stored, s.tuning = stored, tun
 	default:
-		t, err := s.crossValidate(ctx, ix, exs, params)
+		t, err := s.crossValidate(ctx, ix, exs, params, progress)
 		if err != nil {
 			s.keyword.Close()
 			return nil, err
 		}
 		s.tuning = t
 		s.ranker = trainRanker(exs, len(labels), params, true)
+		if progress != nil {
+			progress(ix.cfg.Folds+1, ix.cfg.Folds+1)
+		}
 		s.stored = &storedRanker{NumLabels: len(labels), Vec: s.ranker.Vec, Model: s.ranker.Model, LR: s.ranker.LR}
 	}
 	return s, nil
@@ -613,7 +616,7 @@ func (s *state) vectorDim() []float32 {
 // example questions: k folds of the questions, and in each fold one k-th
 // of the articles is held out entirely, so that their questions play
 // questions no article answers and must get a low confidence.
-func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p rankerParams) (*tuning, error) {
+func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p rankerParams, progress func(done, total int)) (*tuning, error) {
 	folds := ix.cfg.Folds
 	numLabels := len(s.labels)
 	var qidx []int // examples that are questions
@@ -705,6 +708,9 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if progress != nil {
+			progress(f, folds+1) // f folds done; the final model is the last step
+		}
 		unknown := func(l int) bool { return simulateUnknown && unknownFold[l] == f }
 		var train []example
 		for i, e := range exs {
@@ -725,6 +731,9 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 			cands, nov := s.merge(r, qs[j], n, cs[j].dense, cs[j].bm25, unknown)
 			cv = append(cv, cvQuery{Gold: gold, Cands: cands, Novelty: nov})
 		}
+	}
+	if progress != nil {
+		progress(folds, folds+1)
 	}
 	fu := tuneFusion(cv, numLabels <= p.MaxLabels)
 	var xs [][numConfFeatures]float64

@@ -49,25 +49,40 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	}
 	defer idx.Close()
 
+	// One bar per stage on a terminal (embedding counts passages,
+	// training the cross-validation folds and the final model); a line
+	// every 10% otherwise.
 	var bar *progressbar.ProgressBar
-	progress := func(done, total int) {}
+	var progress retrieval.Progress
 	if f, ok := stderr.(*os.File); ok && !*quiet && term.IsTerminal(int(f.Fd())) {
-		// The bar counts passages as they are embedded (Sync reports
-		// those); its maximum is set on the first report.
-		bar = progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetDescription("indexing"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("passages"), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
-		progress = func(done, total int) {
+		stage := ""
+		progress = func(st string, done, total int) {
+			if st != stage {
+				if bar != nil {
+					bar.Finish()
+				}
+				stage = st
+				unit := "passages"
+				if st == retrieval.StageTraining {
+					unit = "steps"
+				}
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr),
+					progressbar.OptionSetDescription(fmt.Sprintf("%-9s", st)), progressbar.OptionShowCount(),
+					progressbar.OptionSetItsString(unit), progressbar.OptionClearOnFinish(),
+					progressbar.OptionThrottle(100*time.Millisecond))
+			}
 			bar.ChangeMax(total)
 			bar.Set(done)
 		}
 	} else if !*quiet {
-		// Not a terminal: a line every 10% instead of a redrawn bar.
-		last := -1
-		progress = func(done, total int) {
+		stage, last := "", -1
+		progress = func(st string, done, total int) {
+			if st != stage {
+				stage, last = st, -1
+			}
 			if total > 0 && done*10/total != last {
 				last = done * 10 / total
-				fmt.Fprintf(stderr, "indexing: %d/%d\n", done, total)
+				fmt.Fprintf(stderr, "%s: %d/%d\n", st, done, total)
 			}
 		}
 	}

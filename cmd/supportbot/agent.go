@@ -25,7 +25,7 @@ func runAgent(ctx context.Context, g *globalFlags, args []string, stdin io.Reade
 	name := fs.String("name", "", "the agent's display name")
 	role := fs.String("role", escalation.RoleAdmin, "admin or agent")
 	if err := fs.Parse(args[1:]); err != nil {
-		return exitError(2)
+		return parseError(err)
 	}
 	if *email == "" || *name == "" {
 		fs.Usage()

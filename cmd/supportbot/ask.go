@@ -22,7 +22,7 @@ func runAsk(ctx context.Context, g *globalFlags, args []string, stdout, stderr i
 	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitError(2)
+		return parseError(err)
 	}
 	q := strings.TrimSpace(strings.Join(pos, " "))
 	if q == "" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"reflect"
@@ -19,9 +18,12 @@ import (
 // output is safe to paste into an issue; loading it back refuses those
 // placeholders until the real values are set.
 func runConfig(_ context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("config", "usage: supportbot config\n\nPrints the effective configuration, every default filled in, secrets redacted, as YAML for --config.", stderr)
 	if err := fs.Parse(args); err != nil {
+		return parseError(err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
 		return exitError(2)
 	}
 	cfg, err := g.load()

@@ -40,6 +40,16 @@ type exitError int
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
+// parseError is what a command returns when its flags do not parse: -h
+// (the usage, already printed) ends it with status 0, anything else with
+// status 2.
+func parseError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitError(0)
+	}
+	return exitError(2)
+}
+
 // globalFlags are accepted before the command.
 type globalFlags struct {
 	config  string
@@ -161,7 +171,7 @@ func commandFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
 func oneArg(fs *flag.FlagSet, args []string) (string, error) {
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return "", exitError(2)
+		return "", parseError(err)
 	}
 	if len(pos) != 1 {
 		fs.Usage()

@@ -19,7 +19,7 @@ func runServe(ctx context.Context, g *globalFlags, args []string, stdout, stderr
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "listen address (default 127.0.0.1:8080, or http.addr in the config)")
 	if err := fs.Parse(args); err != nil {
-		return exitError(2)
+		return parseError(err)
 	}
 	cfg, err := g.load()
 	if err != nil {

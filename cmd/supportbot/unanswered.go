@@ -19,7 +19,7 @@ func runUnanswered(ctx context.Context, g *globalFlags, args []string, stdout, s
 	limit := fs.Int("limit", 50, "at most this many questions")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
-		return exitError(2)
+		return parseError(err)
 	}
 	if *days < 1 || *limit < 1 || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "usage: supportbot unanswered [--days N] [--limit N] [--json], with N >= 1")

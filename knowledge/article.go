@@ -61,7 +61,7 @@ func (d *yamlDate) UnmarshalYAML(n *yaml.Node) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("updated: %q is not a date (want YYYY-MM-DD)", n.Value)
+	return fmt.Errorf("%q is not a date (want YYYY-MM-DD)", n.Value)
 }
 
 var knownFields = map[string]bool{"id": true, "title": true, "language": true, "category": true, "tags": true,
@@ -74,7 +74,7 @@ func Parse(name string, data []byte) (*supportbot.Article, error) {
 		return &ParseError{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
 	if len(data) > MaxArticleBytes {
-		return nil, perr(0, "file is %d bytes, over the limit of %d", len(data), MaxArticleBytes)
+		return nil, perr(0, "file is larger than the limit of %d bytes (1 MiB)", MaxArticleBytes)
 	}
 	if !utf8.Valid(data) {
 		return nil, perr(invalidUTF8Line(data), "invalid UTF-8")

@@ -45,7 +45,15 @@ func Load(fsys fs.FS, root string) (LoadResult, error) {
 		if d.IsDir() && p == lexDir {
 			return fs.SkipDir
 		}
-		if d.IsDir() || !strings.EqualFold(path.Ext(p), ".md") || strings.EqualFold(d.Name(), "README.md") {
+		// Hidden files and folders (.git, editors' .swp, .obsidian) are
+		// not articles.
+		if p != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !isArticleFile(d.Name()) {
 			return nil
 		}
 		a, err := parseFile(fsys, p)
@@ -75,6 +83,13 @@ func Load(fsys fs.FS, root string) (LoadResult, error) {
 	return res, nil
 }
 
+// isArticleFile says name is an article: Markdown (.md or .markdown), not
+// a README.
+func isArticleFile(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return (ext == ".md" || ext == ".markdown") && !strings.EqualFold(strings.TrimSuffix(name, path.Ext(name)), "README")
+}
+
 // LoadDir is Load on a folder of the file system. Sources are the paths
 // below dir joined to dir, so errors name the real files.
 func LoadDir(dir string) (LoadResult, error) {
@@ -83,7 +98,14 @@ func LoadDir(dir string) (LoadResult, error) {
 	} else if !st.IsDir() {
 		return LoadResult{}, fmt.Errorf("%s is not a directory", dir)
 	}
-	res, err := Load(os.DirFS(dir), ".")
+	// os.Root rather than os.DirFS: a symbolic link that leads out of
+	// dir (to /etc/passwd, say) is an error, not an article.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return LoadResult{}, err
+	}
+	defer root.Close()
+	res, err := Load(root.FS(), ".")
 	for _, a := range res.Articles {
 		a.Source = path.Join(dir, a.Source)
 	}
@@ -94,7 +116,12 @@ func LoadDir(dir string) (LoadResult, error) {
 // LoadLexiconDir reads the lexicon additions in dir/lexicon, as Load
 // does for a folder of articles.
 func LoadLexiconDir(dir string) (lexicon.Lexicon, []error) {
-	lx, errs := lexicon.Load(os.DirFS(dir), LexiconDir)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, nil // no folder, no lexicon
+	}
+	defer root.Close()
+	lx, errs := lexicon.Load(root.FS(), LexiconDir)
 	prefixErrors(dir, errs)
 	return lx, errs
 }

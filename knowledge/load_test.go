@@ -195,6 +195,35 @@ func TestLoadDirReadsTheLexiconFolder(t *testing.T) {
 	}
 }
 
+// What is not an article is left out: hidden files and folders, and
+// links that lead out of the folder (those are reported); .markdown is
+// Markdown too.
+func TestLoadDirSkipsHiddenAndEscapingFiles(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	art := func(id string) []byte {
+		return []byte("---\nid: " + id + "\ntitle: T\nlanguage: en\ncategory: c\n---\nBody.\n")
+	}
+	os.MkdirAll(filepath.Join(dir, ".git"), 0o755)
+	os.WriteFile(filepath.Join(dir, ".git", "x.md"), art("git"), 0o644)
+	os.WriteFile(filepath.Join(dir, ".draft.md"), art("draft"), 0o644)
+	os.WriteFile(filepath.Join(dir, "long.markdown"), art("long"), 0o644)
+	os.WriteFile(filepath.Join(dir, "README.markdown"), []byte("# notes\n"), 0o644)
+	os.WriteFile(filepath.Join(outside, "secret.md"), art("secret"), 0o644)
+	if err := os.Symlink(filepath.Join(outside, "secret.md"), filepath.Join(dir, "link.md")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	res, err := knowledge.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Articles) != 1 || res.Articles[0].ID != "long" {
+		t.Errorf("articles %v, want only long.markdown", res.Articles)
+	}
+	if len(res.Errors) != 1 || !strings.HasPrefix(res.Errors[0].Error(), filepath.Join(dir, "link.md")) {
+		t.Errorf("errors %v, want the link out of the folder", res.Errors)
+	}
+}
+
 func TestChunk(t *testing.T) {
 	a := &supportbot.Article{ID: "a", Lang: "en", Title: "T", Body: "Lead paragraph.\n\n## Steps\n\n1. One\n2. Two\n\n```\n# not a heading\n```\n\n## Limits\n\n" +
 		strings.Repeat("A long paragraph of text. ", 40) + "\n\n" + strings.Repeat("Another long paragraph. ", 40)}

@@ -106,9 +106,16 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	if err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-	fmt.Fprintf(stdout, "indexed %d articles from %s in %.1fs: %d added, %d changed, %d removed, %d unchanged, %d rejected\n",
+	// What was (re-)embedded and whether the ranker was retrained are
+	// said too: a new embedding model re-embeds every passage while no
+	// article changed.
+	retrained := ""
+	if st.Trained {
+		retrained = ", ranker retrained"
+	}
+	fmt.Fprintf(stdout, "indexed %d articles from %s in %.1fs: %d added, %d changed, %d removed, %d unchanged, %d rejected; %d passages embedded%s\n",
 		len(res.Articles), dir, time.Since(start).Seconds(), len(st.Added), len(st.Changed), len(st.Removed), len(st.Unchanged),
-		len(res.Errors))
+		len(res.Errors), st.Embedded, retrained)
 	if n := res.Lexicon.Forms(); n > 0 {
 		fmt.Fprintf(stdout, "  lexicon: %d forms (%s) from %s\n", n, strings.Join(slices.Sorted(maps.Keys(res.Lexicon)), ", "),
 			filepath.Join(dir, knowledge.LexiconDir))

@@ -20,6 +20,7 @@ func runAgent(ctx context.Context, g *globalFlags, args []string, stdin io.Reade
 		return exitError(2)
 	}
 	fs := flag.NewFlagSet("agent add", flag.ContinueOnError)
+	g.also(fs)
 	fs.SetOutput(stderr)
 	email := fs.String("email", "", "the agent's email, used to log in")
 	name := fs.String("name", "", "the agent's display name")

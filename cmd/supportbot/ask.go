@@ -13,6 +13,7 @@ import (
 
 func runAsk(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	g.also(fs)
 	fs.SetOutput(stderr)
 	lang := fs.String("lang", "", "answer in this language (en, zh-Hans, ja, ...); default: detected")
 	asJSON := fs.Bool("json", false, "print the reply as JSON")

@@ -19,6 +19,7 @@ import (
 // placeholders until the real values are set.
 func runConfig(_ context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
 	fs := commandFlags("config", "usage: supportbot config\n\nPrints the effective configuration, every default filled in, secrets redacted, as YAML for --config.", stderr)
+	g.also(fs)
 	if err := fs.Parse(args); err != nil {
 		return parseError(err)
 	}

@@ -58,6 +58,7 @@ type langReport struct {
 
 func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
 	fs := commandFlags("eval", "usage: supportbot eval [--json] DIR\n\nDIR holds articles/*.md, queries.jsonl and optionally lexicon/<lang>.yaml; the articles are indexed into a temporary store.", stderr)
+	g.also(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	misses := fs.Bool("misses", false, "list the queries answered wrongly on stderr")
 	dir, err := oneArg(fs, args)

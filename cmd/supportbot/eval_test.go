@@ -46,3 +46,26 @@ func TestCommandHelpSucceeds(t *testing.T) {
 		}
 	}
 }
+
+// The global flags work after the command too.
+func TestGlobalFlagsAfterTheCommand(t *testing.T) {
+	data, src := filepath.Join(t.TempDir(), "data"), t.TempDir()
+	writeArticle(t, src, "a.md", "alpha", "en", "Alpha", "how do I alpha|what is alpha", "Alpha body.")
+	if _, _, err := run(t, "", "ingest", "--quiet", "--data-dir", data, src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(data, "index")); err != nil {
+		t.Fatalf("ingest --data-dir after the command: %v", err)
+	}
+	out, _, err := run(t, "", "--data-dir", filepath.Join(t.TempDir(), "other"), "ask", "--json", "--data-dir", data, "how do I alpha")
+	if err != nil || !strings.Contains(out, `"article_id": "alpha"`) {
+		t.Fatalf("ask with --data-dir after the command: %s %v", out, err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, _, err := run(t, "", "version")
+	if err != nil || !strings.HasPrefix(out, "supportbot ") || !strings.Contains(out, "go1.") {
+		t.Fatalf("version: %q %v", out, err)
+	}
+}

@@ -20,6 +20,7 @@ import (
 
 func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
 	fs := commandFlags("ingest", "usage: supportbot ingest [--quiet] DIR\n\nIndexes the Markdown articles below DIR, with the support-lexicon additions in DIR/lexicon/<lang>.yaml;\nthe index then holds exactly them.", stderr)
+	g.also(fs)
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	dir, err := oneArg(fs, args)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -40,6 +41,32 @@ type exitError int
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
+// version describes this build from what the Go toolchain stamped into
+// it: the module version (a tag, or "(devel)" for a source build), the
+// VCS commit and whether the tree was modified, and the Go version.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "supportbot (no build information)"
+	}
+	v := "supportbot " + bi.Main.Version
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = "+modified"
+			}
+		}
+	}
+	if rev != "" {
+		v += " " + rev[:min(12, len(rev))] + modified
+	}
+	return v + " " + bi.GoVersion
+}
+
 // parseError is what a command returns when its flags do not parse: -h
 // (the usage, already printed) ends it with status 0, anything else with
 // status 2.
@@ -57,8 +84,15 @@ type globalFlags struct {
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.config, "config", os.Getenv("SUPPORTBOT_CONFIG"), "YAML configuration file (env SUPPORTBOT_CONFIG)")
-	fs.StringVar(&g.dataDir, "data-dir", "", "data folder (default ./supportbot-data, or data_dir in the config)")
+	g.config = os.Getenv("SUPPORTBOT_CONFIG")
+	g.also(fs)
+}
+
+// also accepts the global flags after the command too ("supportbot ask
+// --data-dir x ..."), keeping what was given before it as the default.
+func (g *globalFlags) also(fs *flag.FlagSet) {
+	fs.StringVar(&g.config, "config", g.config, "YAML configuration file (env SUPPORTBOT_CONFIG)")
+	fs.StringVar(&g.dataDir, "data-dir", g.dataDir, "data folder (default ./supportbot-data, or data_dir in the config)")
 }
 
 // load reads the configuration with the flags applied, the defaults
@@ -92,6 +126,7 @@ Commands:
   agent add          create a console agent (--email, --name, --role admin|agent; password on stdin)
   config             print the effective configuration with every default (secrets redacted)
   unanswered         the questions the help center did not answer, most asked first (--days, --json)
+  version            print the version: the module version, the commit and the Go version
 
 Run "supportbot COMMAND -h" for a command's flags.
 `
@@ -131,6 +166,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return runUnanswered(ctx, &g, rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
+		return nil
+	case "version":
+		fmt.Fprintln(stdout, version())
 		return nil
 	}
 	fmt.Fprintf(stderr, "supportbot: unknown command %q\n\n%s", cmd, usage)

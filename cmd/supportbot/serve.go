@@ -16,6 +16,7 @@ import (
 
 func runServe(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	g.also(fs)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "listen address (default 127.0.0.1:8080, or http.addr in the config)")
 	if err := fs.Parse(args); err != nil {

@@ -14,6 +14,7 @@ import (
 // unhelpful twice), most asked first: what to write articles about next.
 func runUnanswered(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("unanswered", flag.ContinueOnError)
+	g.also(fs)
 	fs.SetOutput(stderr)
 	days := fs.Int("days", 30, "look back this many days")
 	limit := fs.Int("limit", 50, "at most this many questions")

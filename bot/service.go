@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -286,6 +287,11 @@ func (s *Service) decide(text string, res supportbot.Result) (supportbot.Decisio
 	if len(res.Hits) == 0 {
 		return supportbot.DecisionEscalate, "low_confidence"
 	}
+	// "help" names no topic: whatever article scores best, asking which
+	// of the likely ones is meant beats answering with it.
+	if isGenericRequest(text) && len(res.Hits) >= 2 {
+		return supportbot.DecisionClarify, "vague_question"
+	}
 	if res.Confidence >= s.threshold() {
 		if s.alwaysHumanCategory(res.Hits[0].Category) {
 			return supportbot.DecisionEscalate, "always_human_topic"
@@ -299,6 +305,18 @@ func (s *Service) decide(text string, res supportbot.Result) (supportbot.Decisio
 }
 
 // isVague: at most two words, or at most six CJK characters.
+// genericRequest matches a message that only asks for help, in the 11
+// languages, with "please" and punctuation around it.
+var genericRequest = regexp.MustCompile(`^(?i)\s*(please\s+)?(help( me)?|i need help|support|sos|question|problem|` +
+	`帮助|帮帮我|求助|幫助|幫幫我|求救|助けて|ヘルプ|質問があります|도와주세요|도움|도움이 필요해요|помогите|помощь|нужна помощь|` +
+	`ayuda|ay[uú]dame|necesito ayuda|ajuda|me ajuda|preciso de ajuda|aide|aidez-moi|besoin d'aide|` +
+	`giúp|giúp tôi|giúp với|cứu|yard[ıi]m|yard[ıi]m edin|yard[ıi]m lazım)(\s+please)?[\s!?.。！？]*$`)
+
+// isGenericRequest says text only asks for help, naming no topic.
+func isGenericRequest(text string) bool {
+	return genericRequest.MatchString(strings.TrimSpace(text))
+}
+
 func isVague(text string) bool {
 	if letters(text) == 0 {
 		return false

@@ -45,6 +45,9 @@ func newFixture(tb testing.TB, cfg bot.Config, withEscalator bool) *fixture {
 			return supportbot.Result{Hits: []supportbot.Hit{withdrawalHit, compromisedHit}, Confidence: 0.93}, nil
 		case strings.Contains(t, "hack") || strings.Contains(t, "盗"):
 			return supportbot.Result{Hits: []supportbot.Hit{compromisedHit, withdrawalHit}, Confidence: 0.9}, nil
+		case strings.Contains(t, "help") || strings.Contains(t, "帮"):
+			// A confident guess, as the demo's lexicon makes for "help".
+			return supportbot.Result{Hits: []supportbot.Hit{compromisedHit, withdrawalHit}, Confidence: 0.8}, nil
 		}
 		return supportbot.Result{Hits: []supportbot.Hit{withdrawalHit, compromisedHit}, Confidence: 0.05}, nil
 	}}
@@ -485,5 +488,28 @@ func TestNoDeskPromisesNoTicket(t *testing.T) {
 	if err != nil || r.Decision != supportbot.DecisionEscalate || strings.Contains(r.Text, "rephrase") ||
 		!strings.Contains(r.Text, "contact page") {
 		t.Fatalf("human without a desk: %+v %v", r, err)
+	}
+}
+
+// A message that only asks for help names no topic: the bot asks which of
+// the likely articles is meant, whatever the retrieval confidence.
+func TestGenericHelpIsClarified(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bot.Config{}, true)
+	for _, text := range []string{"help", "Help!", "please help me", "帮帮我"} { // confident retrieval
+		r, err := f.svc.Handle(ctx, msg("g-"+text, text))
+		if err != nil || r.Decision != supportbot.DecisionClarify {
+			t.Errorf("%q: %s/%s, want a clarifying question", text, r.Decision, r.Reason)
+		}
+	}
+	for _, text := range []string{"ayuda", "aidez-moi", "помогите", "도와주세요", "yardım"} {
+		r, err := f.svc.Handle(ctx, msg("g-"+text, text))
+		if err != nil || r.Decision != supportbot.DecisionClarify {
+			t.Errorf("%q: %s/%s, want a clarifying question", text, r.Decision, r.Reason)
+		}
+	}
+	// A topic after it is a question.
+	if r, _ := f.svc.Handle(ctx, msg("g-topic", "help, my withdrawal is stuck")); r.Decision == supportbot.DecisionClarify {
+		t.Errorf("a question with a topic was clarified: %+v", r)
 	}
 }

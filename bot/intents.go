@@ -30,6 +30,11 @@ type Recognition struct {
 	Intent Intent
 	// TicketID is a ticket number the user mentioned ("status of #42").
 	TicketID int64
+	// Lang is the language of a greeting or thanks made of one
+	// language's words ("zh" for Chinese): small talk is too short to
+	// detect the language of ("hi" scores as Vietnamese), but its words
+	// tell it.
+	Lang string
 }
 
 // The patterns below are hand-written per language rather than learned:
@@ -487,10 +492,10 @@ var smallTalkByLang = func() map[string][]*regexp.Regexp {
 	return m
 }()
 
-// smallTalkLang returns the language of a greeting or thanks made of one
-// language's words ("zh" for Chinese), or "" for anything else.
-func smallTalkLang(text string) string {
-	t := normalizeText(text)
+// smallTalkLang returns the language of a greeting or thanks (t
+// normalised) made of one language's words ("zh" for Chinese), or "" for
+// anything else.
+func smallTalkLang(t string) string {
 	found := ""
 	for lang, res := range smallTalkByLang {
 		if matchAny(res, t) {
@@ -579,9 +584,9 @@ func Recognize(text string) Recognition {
 	case isShortRequest(t) && matchAny(statusPatterns, blank(otherRequests, t)):
 		r.Intent = IntentStatus
 	case matchAny(greetingPatterns, t):
-		r.Intent = IntentGreeting
+		r.Intent, r.Lang = IntentGreeting, smallTalkLang(t)
 	case matchAny(thanksPatterns, t):
-		r.Intent = IntentThanks
+		r.Intent, r.Lang = IntentThanks, smallTalkLang(t)
 	}
 	return r
 }

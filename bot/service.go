@@ -180,15 +180,6 @@ func (s *Service) handle(ctx context.Context, m *supportbot.Message, emit func(s
 	}
 	// A language the user chose (for this message, or with /lang) wins.
 	lang := chooseLang(explicit, detected, conf, convLang, m.HintLang)
-	if explicit == "" {
-		// Small talk is a word or two, too short to detect the language
-		// of ("hi" scores as Vietnamese), but its words tell it.
-		if l := smallTalkLang(m.Text); l == "zh" && strings.HasPrefix(detected, "zh") {
-			lang = detected
-		} else if l != "" && l != "zh" {
-			lang = l
-		}
-	}
 	if lang == "" {
 		lang = s.cfg.DefaultLang
 	}
@@ -205,6 +196,15 @@ func (s *Service) handle(ctx context.Context, m *supportbot.Message, emit func(s
 	}
 
 	rec := Recognize(text)
+	if explicit == "" {
+		// Small talk names its language by its words (Recognition.Lang);
+		// which Chinese script, the detector tells.
+		if rec.Lang == "zh" && strings.HasPrefix(detected, "zh") {
+			lang = detected
+		} else if rec.Lang != "" && rec.Lang != "zh" {
+			lang = rec.Lang
+		}
+	}
 	switch rec.Intent {
 	case IntentUndo:
 		return s.refuseUndo(ctx, m, lang, history)

@@ -299,10 +299,19 @@ var defaultCalibration = calibration{
 // expand standardises x and appends the pairwise products (squares
 // included) of the standardised features.
 func (c *calibration) expand(x [numConfFeatures]float64) []float64 {
-	e := make([]float64, 0, numConfFeatures*(numConfFeatures+3)/2)
+	e, _ := c.expandOutside(x)
+	return e
+}
+
+// expandOutside is expand, and also says whether some feature of x lies
+// beyond the range of the fitted data by more than a quarter of a
+// standard deviation (it is clamped to the range either way).
+func (c *calibration) expandOutside(x [numConfFeatures]float64) (e []float64, outside bool) {
+	e = make([]float64, 0, numConfFeatures*(numConfFeatures+3)/2)
 	for i := range x {
 		v := (x[i] - c.Mean[i]) / c.Scale[i]
 		if c.Lo[i] < c.Hi[i] {
+			outside = outside || v < c.Lo[i]-0.25 || v > c.Hi[i]+0.25
 			v = min(max(v, c.Lo[i]), c.Hi[i])
 		}
 		e = append(e, v)
@@ -312,13 +321,13 @@ func (c *calibration) expand(x [numConfFeatures]float64) []float64 {
 			e = append(e, e[i]*e[j])
 		}
 	}
-	return e
+	return e, outside
 }
 
 func (c *calibration) confidence(x [numConfFeatures]float64) float64 {
-	e := c.expand(x)
+	e, outside := c.expandOutside(x)
 	w, b := c.W, c.B
-	if len(c.Linear) == numConfFeatures+1 && c.outside(x) {
+	if len(c.Linear) == numConfFeatures+1 && outside {
 		w, b = c.Linear[:numConfFeatures], c.Linear[numConfFeatures]
 	}
 	z := b
@@ -326,17 +335,6 @@ func (c *calibration) confidence(x [numConfFeatures]float64) float64 {
 		z += w[i] * v
 	}
 	return sigmoid(z)
-}
-
-// outside says some feature of x is beyond the range of the fitted data
-// (by more than a quarter of a standard deviation).
-func (c *calibration) outside(x [numConfFeatures]float64) bool {
-	for i := range x {
-		if v := (x[i] - c.Mean[i]) / c.Scale[i]; c.Lo[i] < c.Hi[i] && (v < c.Lo[i]-0.25 || v > c.Hi[i]+0.25) {
-			return true
-		}
-	}
-	return false
 }
 
 // fitCalibration fits the logistic regression by Newton's method with a

@@ -14,7 +14,6 @@ import (
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/escalation"
-	"github.com/supportbot/supportbot/retrieval/embed"
 )
 
 // otherVariables are the SUPPORTBOT_ variables that are not settings, so
@@ -125,7 +124,7 @@ func checkPlaceholders(c *Config) error {
 
 // isPlaceholder tells whether v is, or holds, a mask printed by redact.
 func isPlaceholder(v string) bool {
-	if v == redacted || v == embed.URLMask {
+	if v == redacted || v == supportbot.URLMask {
 		return true
 	}
 	if !strings.Contains(v, "://") {
@@ -135,11 +134,11 @@ func isPlaceholder(v string) bool {
 	if err != nil {
 		return false
 	}
-	if p, ok := u.User.Password(); ok && p == embed.URLMask {
+	if p, ok := u.User.Password(); ok && p == supportbot.URLMask {
 		return true
 	}
 	for _, part := range strings.Split(u.RawQuery, "&") {
-		if part == embed.URLMask || strings.HasSuffix(part, "="+embed.URLMask) {
+		if part == supportbot.URLMask || strings.HasSuffix(part, "="+supportbot.URLMask) {
 			return true
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/supportbot/supportbot/retrieval/embed"
+	"github.com/supportbot/supportbot"
 )
 
 // runConfig prints the effective configuration, every default filled in,
@@ -61,7 +61,7 @@ func redact(c *Config) {
 			case secret:
 				return redacted
 			}
-			return embed.RedactURL(v)
+			return supportbot.RedactURL(v)
 		})
 		return nil
 	})

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -110,29 +111,13 @@ var (
 // broken build.
 func Builtin() (Lexicon, error) {
 	builtinOnce.Do(func() {
-		builtin, builtinErr = load(files)
+		// The same loader as a help center's additions; the built-in
+		// files must all load.
+		var errs []error
+		builtin, errs = Load(files, ".")
+		builtinErr = errors.Join(errs...)
 	})
 	return builtin, builtinErr
-}
-
-func load(fsys fs.FS) (Lexicon, error) {
-	names, err := fs.Glob(fsys, "*.yaml")
-	if err != nil {
-		return nil, err
-	}
-	lx := Lexicon{}
-	for _, n := range names {
-		data, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		m, err := Parse(n, data)
-		if err != nil {
-			return nil, err
-		}
-		lx[strings.TrimSuffix(path.Base(n), ".yaml")] = m
-	}
-	return lx, nil
 }
 
 // Load reads a help center's additions to the lexicon: the files

@@ -421,6 +421,30 @@ func (ix *Index) Articles() []*supportbot.Article {
 	return slices.Clone(ix.current().articles)
 }
 
+// HelpCenter returns what the index holds: its articles and the lexicon
+// additions its ranker was trained with.
+func (ix *Index) HelpCenter() HelpCenter {
+	s := ix.current()
+	return HelpCenter{Articles: slices.Clone(s.articles), Lexicon: s.stored.lexicon()}
+}
+
+// Unembedded counts the passages and titles that have no vector from the
+// current embedding model. A snapshot made with another model is loaded
+// without its vectors; SyncHelpCenter(ctx, ix.HelpCenter(), ...) embeds
+// them again.
+func (ix *Index) Unembedded() int {
+	s := ix.current()
+	n := 0
+	for _, a := range s.articles {
+		for _, p := range append(knowledge.Chunk(a), titlePassage(a)) {
+			if _, ok := s.vectors[passageHash(ix.model, p)]; !ok {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // Article returns one language version of an article, or ENOTFOUND.
 func (ix *Index) Article(id, lang string) (*supportbot.Article, error) {
 	s := ix.current()

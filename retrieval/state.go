@@ -276,6 +276,9 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, lx lexic
 		for _, p := range knowledge.Chunk(a) {
 			h := passageHash(ix.model, p)
 			v := vecs[h]
+			if v != nil {
+				s.vectors[h] = v // kept even when zero: embedded, not to be embedded again
+			}
 			if v != nil && !nonZero(v) {
 				v = nil // zero vectors cannot be normalised; they match nothing
 			}
@@ -286,7 +289,6 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, lx lexic
 			if v == nil {
 				continue
 			}
-			s.vectors[h] = v
 			err := col.AddDocument(ctx, chromem.Document{
 				ID:        strconv.Itoa(i),
 				Metadata:  map[string]string{"category": a.Category},
@@ -300,8 +302,11 @@ func (ix *Index) build(ctx context.Context, arts []*supportbot.Article, lx lexic
 	// Title vectors, for choosing the passage to quote (bestPassage).
 	for _, a := range arts {
 		h := passageHash(ix.model, titlePassage(a))
-		if v := vecs[h]; v != nil && nonZero(v) {
+		v := vecs[h]
+		if v != nil {
 			s.vectors[h] = v
+		}
+		if v != nil && nonZero(v) {
 			s.titleVecs[a.Key()] = v
 		}
 	}

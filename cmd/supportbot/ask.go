@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,8 +31,42 @@ func runAsk(ctx context.Context, g *globalFlags, args []string, stdout, stderr i
 		fs.Usage()
 		return exitError(2)
 	}
-	if *lang != "" && supportbot.NormalizeLang(*lang) == "" {
-		return fmt.Errorf("--lang %q is not supported (one of %s)", *lang, strings.Join(supportbot.Languages, ", "))
+	err = ask(ctx, g, q, *lang, *asJSON, stdout, stderr)
+	switch {
+	case err == nil:
+		return nil
+	case *asJSON:
+		// A script that asked for JSON gets JSON for a failure too (on
+		// stdout, with the exit status saying it failed), not a line of
+		// text it cannot parse.
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		if encErr := enc.Encode(map[string]any{"error": map[string]string{
+			"code": supportbot.ErrorCode(err), "message": askErrorMessage(err)}}); encErr != nil {
+			return err
+		}
+		return exitError(1)
+	default:
+		return errors.New(askErrorMessage(err))
+	}
+}
+
+// askErrorMessage is what the user reads: the message of a refusal the
+// engine returned (too long, not valid UTF-8), the whole chain of any
+// other error, which says where it came from (a configuration file, the
+// embedding server at a redacted address).
+func askErrorMessage(err error) string {
+	if e, ok := err.(*supportbot.Error); ok {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// ask answers q once and prints the reply, streamed as it comes unless
+// asJSON.
+func ask(ctx context.Context, g *globalFlags, q, lang string, asJSON bool, stdout, stderr io.Writer) error {
+	if lang != "" && supportbot.NormalizeLang(lang) == "" {
+		return supportbot.Errorf(supportbot.EINVALID, "--lang %q is not supported (one of %s)", lang, strings.Join(supportbot.Languages, ", "))
 	}
 	cfg, err := g.load()
 	if err != nil {
@@ -44,22 +79,19 @@ func runAsk(ctx context.Context, g *globalFlags, args []string, stdout, stderr i
 	}
 	defer app.Close()
 	m := supportbot.Message{Channel: "cli", UserID: "cli", ConversationID: newCLIConversation(), Text: q,
-		Lang: supportbot.NormalizeLang(*lang)}
+		Lang: supportbot.NormalizeLang(lang)}
 	streamed := false
 	emit := func(d string) {
-		if !*asJSON {
+		if !asJSON {
 			streamed = true
 			fmt.Fprint(stdout, d)
 		}
 	}
 	r, err := app.Bot.HandleStream(ctx, m, emit)
 	if err != nil {
-		if supportbot.ErrorCode(err) != supportbot.EINTERNAL {
-			return fmt.Errorf("%s", supportbot.ErrorMessage(err))
-		}
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)

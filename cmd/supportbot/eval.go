@@ -44,6 +44,7 @@ type evalReport struct {
 	P99Ms            float64                `json:"p99_ms"`
 	IndexSeconds     float64                `json:"index_seconds"`
 	Articles         int                    `json:"articles"`
+	Rejected         int                    `json:"rejected"` // article and lexicon files that did not load
 	Threshold        float64                `json:"threshold"`
 	ByLanguage       map[string]*langReport `json:"by_language"`
 }
@@ -139,13 +140,22 @@ func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr 
 	rep := evaluate(ctx, svc, queries, stderr, missOut)
 	rep.IndexSeconds = round(indexSeconds, 3)
 	rep.Articles = len(res.Articles)
+	rep.Rejected = len(res.Errors)
 	rep.Threshold = round(svc.Threshold(), 4)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		printReport(stdout, dir, rep)
 	}
-	printReport(stdout, dir, rep)
+	if rep.Rejected > 0 {
+		// As ingest: the figures are printed, over the files that loaded;
+		// the exit status says they are not over the whole help center.
+		return exitError(1)
+	}
 	return nil
 }
 
@@ -286,7 +296,11 @@ func readQueries(path string) ([]evalQuery, error) {
 }
 
 func printReport(w io.Writer, dir string, r *evalReport) {
-	fmt.Fprintf(w, "eval %s: %d articles, %d queries, answer threshold %.3f\n\n", dir, r.Articles, r.Queries, r.Threshold)
+	fmt.Fprintf(w, "eval %s: %d articles, %d queries, answer threshold %.3f\n", dir, r.Articles, r.Queries, r.Threshold)
+	if r.Rejected > 0 {
+		fmt.Fprintf(w, "  %d files rejected (listed on stderr): the figures are over the articles that loaded\n", r.Rejected)
+	}
+	fmt.Fprintln(w)
 	rows := [][2]string{
 		{"hit_at_1", fmt.Sprintf("%.4f", r.HitAt1)}, {"hit_at_5", fmt.Sprintf("%.4f", r.HitAt5)},
 		{"mrr", fmt.Sprintf("%.4f", r.MRR)}, {"accuracy", fmt.Sprintf("%.4f", r.Accuracy)},

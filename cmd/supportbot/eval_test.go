@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,5 +68,58 @@ func TestVersion(t *testing.T) {
 	out, _, err := run(t, "", "version")
 	if err != nil || !strings.HasPrefix(out, "supportbot ") || !strings.Contains(out, "go1.") {
 		t.Fatalf("version: %q %v", out, err)
+	}
+}
+
+// A file that does not load is named on stderr; eval still prints its
+// figures, over the articles that loaded, says how many files it
+// rejected, and fails, as ingest does.
+func TestEvalFailsWhenArticlesAreRejected(t *testing.T) {
+	dir := t.TempDir()
+	articles := filepath.Join(dir, "articles")
+	writeArticle(t, articles, "a.md", "card", "en", "Card delivery",
+		"when will my card arrive|my card has not arrived|where is my new card", "Cards arrive in 5 days.")
+	os.WriteFile(filepath.Join(articles, "broken.md"), []byte("---\nid: x\ntitle: [\n---\nbody\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "queries.jsonl"), []byte(`{"query": "my card has not arrived yet", "expected": ["card"], "language": "en"}`+"\n"), 0o644)
+	stdout, stderr, err := run(t, "", "--data-dir", t.TempDir(), "eval", "--json", dir)
+	var rep evalReport
+	if jerr := json.Unmarshal([]byte(stdout), &rep); jerr != nil {
+		t.Fatalf("stdout is not the report: %v\n%s", jerr, stdout)
+	}
+	if err != exitError(1) || rep.Rejected != 1 || rep.Articles != 1 || rep.HitAt1 != 1 || !strings.Contains(stderr, "broken.md:") {
+		t.Fatalf("err = %v, rejected %d, articles %d, hit@1 %v, stderr = %s", err, rep.Rejected, rep.Articles, rep.HitAt1, stderr)
+	}
+}
+
+// ask --json answers a failure with a JSON error object on stdout (and a
+// failing exit status), so a script can tell a refusal from a reply; a
+// server's password stays out of it.
+func TestAskJSONErrors(t *testing.T) {
+	for _, c := range []struct {
+		args       []string
+		env, code  string
+		want, hide string
+	}{
+		{args: []string{"--lang", "xx", "hello"}, code: "invalid", want: `--lang "xx" is not supported`},
+		{args: []string{strings.Repeat("a", 5000)}, code: "too_large", want: "too long"},
+		{args: []string{"hello"}, env: "http://u:EMBPASS@127.0.0.1:1/v1", code: "unavailable", want: "u:***@127.0.0.1:1", hide: "EMBPASS"},
+	} {
+		if c.env != "" {
+			t.Setenv("SUPPORTBOT_EMBEDDER_PROVIDER", "openai")
+			t.Setenv("SUPPORTBOT_EMBEDDER_MODEL", "m")
+			t.Setenv("SUPPORTBOT_EMBEDDER_BASE_URL", c.env)
+		}
+		data := t.TempDir() // a new folder is indexed first: that is where the embedding server fails
+		if c.env == "" {
+			data = demoDataDir(t)
+		}
+		stdout, _, err := run(t, "", append([]string{"--data-dir", data, "ask", "--json"}, c.args...)...)
+		var got struct {
+			Error struct{ Code, Message string }
+		}
+		if jerr := json.Unmarshal([]byte(stdout), &got); jerr != nil || err != exitError(1) ||
+			got.Error.Code != c.code || !strings.Contains(got.Error.Message, c.want) || (c.hide != "" && strings.Contains(stdout, c.hide)) {
+			t.Errorf("%.20q: err = %v, stdout = %s", c.args, err, stdout)
+		}
 	}
 }

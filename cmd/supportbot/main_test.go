@@ -8,14 +8,17 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/bot"
+	"github.com/supportbot/supportbot/retrieval/embed"
 )
 
 // run calls Main as the binary would be called.
@@ -164,6 +167,55 @@ func TestAskHidesEmbedderPassword(t *testing.T) {
 	_, stderr, err := run(t, "", "--data-dir", t.TempDir(), "ask", "hello")
 	if err == nil || strings.Contains(err.Error()+stderr, "EMBPASS") || !strings.Contains(err.Error(), "at http://u:***@127.0.0.1:1/v1:") {
 		t.Fatalf("err = %v, stderr = %s", err, stderr)
+	}
+}
+
+// A data folder indexed with one embedding model, opened with another,
+// is embedded again with the new one (once), instead of answering from a
+// search without vectors until the next ingest.
+func TestAnotherEmbeddingModelReembeds(t *testing.T) {
+	local := embed.NewLocal(0)
+	var mu sync.Mutex
+	var inputs []int // texts per /v1/embeddings request
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ Input []string }
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || r.URL.Path != "/v1/embeddings" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		inputs = append(inputs, len(body.Input))
+		mu.Unlock()
+		data := make([]map[string]any, len(body.Input))
+		for i, text := range body.Input {
+			data[i] = map[string]any{"object": "embedding", "index": i, "embedding": local.Vector(text)}
+		}
+		json.NewEncoder(w).Encode(map[string]any{"object": "list", "model": "fake-embed", "data": data})
+	}))
+	defer srv.Close()
+	data := demoDataDir(t) // indexed with the local embedder
+	t.Setenv("SUPPORTBOT_EMBEDDER_PROVIDER", "openai")
+	t.Setenv("SUPPORTBOT_EMBEDDER_MODEL", "fake-embed")
+	t.Setenv("SUPPORTBOT_EMBEDDER_BASE_URL", srv.URL+"/v1")
+	embedded := func() (texts int) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, n := range inputs {
+			texts += n
+		}
+		inputs = nil
+		return texts
+	}
+	for i := range 2 {
+		out, _, err := run(t, "", "--data-dir", data, "ask", "--json", "How do I reset my password? I forgot it")
+		if err != nil || !strings.Contains(out, `"article_id": "reset-password"`) {
+			t.Fatalf("ask %d: err = %v, out = %s", i, err, out)
+		}
+		// The first start embeds every passage and title again; the next
+		// one only the question.
+		if n := embedded(); (i == 0 && n < 500) || (i == 1 && n != 1) {
+			t.Errorf("start %d embedded %d texts", i, n)
+		}
 	}
 }
 

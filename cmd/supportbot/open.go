@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/sirupsen/logrus"
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/bot"
@@ -112,8 +113,10 @@ func newEmbedder(cfg *Config) (supportbot.Embedder, error) {
 
 // openIndex opens the persisted index under the data folder. An empty
 // index gets the built-in demo help center, so a fresh install answers
-// questions at once.
-func openIndex(ctx context.Context, cfg *Config, log interface{ Infof(string, ...any) }) (*retrieval.Index, error) {
+// questions at once. An index made with another embedding model is
+// embedded again with the configured one; if that server cannot be
+// reached, the index still answers, from keyword search and the ranker.
+func openIndex(ctx context.Context, cfg *Config, log logrus.FieldLogger) (*retrieval.Index, error) {
 	emb, err := newEmbedder(cfg)
 	if err != nil {
 		return nil, err
@@ -132,6 +135,11 @@ func openIndex(ctx context.Context, cfg *Config, log interface{ Infof(string, ..
 		if _, err := idx.Sync(ctx, res.Articles, nil); err != nil {
 			idx.Close()
 			return nil, fmt.Errorf("index demo help center: %w", err)
+		}
+	} else if n := idx.Unembedded(); n > 0 {
+		log.Infof("embedding %d passages with the configured embedding model (the index was made with another)", n)
+		if _, err := idx.SyncHelpCenter(ctx, idx.HelpCenter(), nil); err != nil {
+			log.WithError(err).Warn("could not embed the help center: answers use keyword search and the ranker until it is (at the next start, or with supportbot ingest)")
 		}
 	}
 	return idx, nil

@@ -75,9 +75,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/philippgille/chromem-go"
-
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/knowledge"
 	"github.com/supportbot/supportbot/knowledge/lexicon"
@@ -475,9 +472,3 @@ func (ix *Index) Len() (articles, passages int) {
 }
 
 var _ supportbot.Retriever = (*Index)(nil)
-
-// keep imports used by other files of the package in one place
-var (
-	_ = bleve.NewMatchQuery
-	_ = chromem.NewDB
-)

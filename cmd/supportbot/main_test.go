@@ -159,6 +159,31 @@ func TestDataFolderIsPrivate(t *testing.T) {
 	})
 }
 
+// A data folder or database that others may read (made by an older
+// version, or by hand) is left as it is, but every start says so, naming
+// the path and the fix; a private one gets no warning.
+func TestSharedDataFolderIsWarnedAbout(t *testing.T) {
+	data := demoDataDir(t)
+	db := filepath.Join(data, "supportbot.db")
+	if err := os.Chmod(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := run(t, "", "--data-dir", data, "ask", "hello")
+	if err != nil || !strings.Contains(stderr, data+" is open to other users") || !strings.Contains(stderr, "chmod 700 "+data) ||
+		strings.Contains(stderr, db) {
+		t.Fatalf("err = %v, stderr = %s", err, stderr)
+	}
+	os.Chmod(data, 0o700)
+	os.Chmod(db, 0o644)
+	if _, stderr, _ = run(t, "", "--data-dir", data, "ask", "hello"); !strings.Contains(stderr, "chmod 600 "+db) || strings.Contains(stderr, "chmod 700") {
+		t.Fatalf("stderr = %s", stderr)
+	}
+	os.Chmod(db, 0o600)
+	if _, stderr, _ = run(t, "", "--data-dir", data, "ask", "hello"); strings.Contains(stderr, "open to other users") {
+		t.Fatalf("stderr = %s", stderr)
+	}
+}
+
 // An embedding server's password stays out of errors, as the LLM's does.
 func TestAskHidesEmbedderPassword(t *testing.T) {
 	t.Setenv("SUPPORTBOT_EMBEDDER_PROVIDER", "openai")

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,6 +43,7 @@ func openApp(ctx context.Context, cfg *Config, logOut io.Writer, serving bool) (
 	if app.DB, err = openDB(ctx, cfg.Database); err != nil {
 		return nil, err
 	}
+	warnIfShared(log, cfg.DataDir, strings.TrimPrefix(cfg.Database, "sqlite:"))
 	idx, err := openIndex(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -153,6 +155,28 @@ const (
 	privateDir  = 0o700
 	privateFile = 0o600
 )
+
+// warnIfShared warns about a data folder or database file that other
+// users of the machine may read: one created by an older version, or by
+// hand. It is not changed behind the operator's back (a deployment may
+// share it with a backup user on purpose), but said at every start.
+func warnIfShared(log logrus.FieldLogger, paths ...string) {
+	if runtime.GOOS == "windows" { // no Unix permission bits
+		return
+	}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil || st.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		want := privateFile
+		if st.IsDir() {
+			want = privateDir
+		}
+		log.Warnf("%s is open to other users of this machine (mode %04o); it holds conversations and tickets: chmod %o %s",
+			p, st.Mode().Perm(), want, p)
+	}
+}
 
 // openDataIndex opens the search index in the data folder, creating the
 // folder private first.

@@ -330,9 +330,30 @@ func TestParseBanking77Like(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Two example questions are too few: the body's sentences are
+	// examples too (fixed, like the title); its heading repeats the title.
 	labels, exs := trainingSet([]*supportbot.Article{a})
-	if !slices.Equal(labels, []string{"activate_my_card"}) || len(exs) != 3 || !exs[0].Title {
+	if !slices.Equal(labels, []string{"activate_my_card"}) || len(exs) != 4 || !exs[0].Fixed || exs[1].Fixed ||
+		exs[3] != (example{Text: "Help article about: activate my card", Lang: "en", Fixed: true}) {
 		t.Fatalf("labels %v examples %+v", labels, exs)
+	}
+}
+
+// An article without enough example questions learns from its headings
+// and sentences (Markdown links and emphasis dropped, fragments too short
+// to mean anything skipped); one with enough does not.
+func TestDerivedExamples(t *testing.T) {
+	body := "Withdrawals are reviewed within **30 minutes**. See [the limits](/en/articles/limits) first!\n\n" +
+		"## Why is it on hold?\n\n1. Check the network.\n2. Wait.\n\n| Level | Limit |\n|---|---|\n| 1 | 50,000 USDT a day |\n"
+	a := &supportbot.Article{ID: "w", Lang: "en", Title: "Pending withdrawals", Body: body}
+	want := []string{"Withdrawals are reviewed within 30 minutes", "See the limits first", "Why is it on hold?",
+		"Check the network", "Level | Limit", "1 | 50,000 USDT a day"}
+	if got := derivedExamples(a); !slices.Equal(got, want) {
+		t.Errorf("derived %q\nwant    %q", got, want)
+	}
+	a.Questions = []string{"where is my withdrawal", "withdrawal pending", "withdrawal on hold"}
+	if got := derivedExamples(a); got != nil {
+		t.Errorf("with questions: %q", got)
 	}
 }
 

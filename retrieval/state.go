@@ -133,8 +133,9 @@ func embedText(p knowledge.Passage) string {
 }
 
 // trainingHash identifies the training data of the ranker: article IDs,
-// languages, titles and questions, and the lexicon. Body edits do not
-// retrain it.
+// languages, titles and questions (with what derivedExamples reads from
+// the bodies of articles without enough of them), and the lexicon. Other
+// body edits do not retrain it.
 func trainingHash(arts []*supportbot.Article, lx lexicon.Lexicon) string {
 	h := sha256.New()
 	// The lexicon's concepts are features of the ranker: another lexicon
@@ -144,6 +145,9 @@ func trainingHash(arts []*supportbot.Article, lx lexicon.Lexicon) string {
 		fmt.Fprintf(h, "%q %q %q %d\n", a.ID, a.Lang, a.Title, len(a.Questions))
 		for _, q := range a.Questions {
 			fmt.Fprintf(h, "%q\n", q)
+		}
+		for _, t := range derivedExamples(a) {
+			fmt.Fprintf(h, "derived %q\n", t)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
@@ -626,7 +630,7 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	numLabels := len(s.labels)
 	var qidx []int // examples that are questions
 	for i, e := range exs {
-		if !e.Title {
+		if !e.Fixed {
 			qidx = append(qidx, i)
 		}
 	}
@@ -719,7 +723,7 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 		unknown := func(l int) bool { return simulateUnknown && unknownFold[l] == f }
 		var train []example
 		for i, e := range exs {
-			if unknown(e.Label) || (!e.Title && fold[i] == f) {
+			if unknown(e.Label) || (!e.Fixed && fold[i] == f) {
 				continue
 			}
 			train = append(train, e)

@@ -133,8 +133,26 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 			fmt.Fprintf(stdout, "  %s %s\n", l.name, k)
 		}
 	}
+	var few []string
+	for _, a := range res.Articles {
+		if len(a.Questions) < retrieval.MinQuestions {
+			few = append(few, a.Key())
+		}
+	}
+	if len(few) > 0 {
+		fmt.Fprintf(stdout, "  note: %d articles have fewer than %d example questions (%s): they are matched from their headings and sentences, and found less often; add the questions users ask (supportbot unanswered lists those the help center missed)\n",
+			len(few), retrieval.MinQuestions, strings.Join(firstN(few, 5), ", "))
+	}
 	if len(res.Errors) > 0 {
 		return exitError(1) // the good articles are indexed; the exit status says some were not
 	}
 	return nil
+}
+
+// firstN is s cut to n elements, with "..." for the rest.
+func firstN(s []string, n int) []string {
+	if len(s) <= n {
+		return s
+	}
+	return append(slices.Clone(s[:n]), "...")
 }

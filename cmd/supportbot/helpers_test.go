@@ -35,7 +35,7 @@ func runTests(m *testing.M) int {
 	cfg.setDefaults()
 	quiet := logrus.New()
 	quiet.Out = io.Discard
-	idx, err := openIndex(context.Background(), cfg, quiet)
+	idx, err := openIndex(context.Background(), cfg, quiet, io.Discard)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "index the demo help center:", err)
 		return 1

@@ -5,14 +5,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/supportbot/supportbot/knowledge"
 	"github.com/supportbot/supportbot/retrieval"
@@ -50,42 +46,9 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	}
 	defer idx.Close()
 
-	// One bar per stage on a terminal (embedding counts passages,
-	// training the cross-validation folds and the final model); a line
-	// every 10% otherwise.
-	var bar *progressbar.ProgressBar
-	var progress retrieval.Progress
-	if f, ok := stderr.(*os.File); ok && !*quiet && term.IsTerminal(int(f.Fd())) {
-		stage := ""
-		progress = func(st string, done, total int) {
-			if st != stage {
-				if bar != nil {
-					bar.Finish()
-				}
-				stage = st
-				unit := "passages"
-				if st == retrieval.StageTraining {
-					unit = "steps"
-				}
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr),
-					progressbar.OptionSetDescription(fmt.Sprintf("%-9s", st)), progressbar.OptionShowCount(),
-					progressbar.OptionSetItsString(unit), progressbar.OptionClearOnFinish(),
-					progressbar.OptionThrottle(100*time.Millisecond))
-			}
-			bar.ChangeMax(total)
-			bar.Set(done)
-		}
-	} else if !*quiet {
-		stage, last := "", -1
-		progress = func(st string, done, total int) {
-			if st != stage {
-				stage, last = st, -1
-			}
-			if total > 0 && done*10/total != last {
-				last = done * 10 / total
-				fmt.Fprintf(stderr, "%s: %d/%d\n", st, done, total)
-			}
-		}
+	progress, finish := retrieval.Progress(nil), func() {}
+	if !*quiet {
+		progress, finish = syncProgress(stderr, true)
 	}
 	// An indexed article whose file is now rejected is removed with the
 	// rest: say why next to it, not only in the "rejected" lines.
@@ -101,9 +64,7 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	}
 	start := time.Now()
 	st, err := idx.SyncHelpCenter(ctx, retrieval.HelpCenter{Articles: res.Articles, Lexicon: res.Lexicon}, progress)
-	if bar != nil {
-		bar.Finish()
-	}
+	finish()
 	if err != nil {
 		return fmt.Errorf("index: %w", err)
 	}

@@ -44,7 +44,7 @@ func openApp(ctx context.Context, cfg *Config, logOut io.Writer, serving bool) (
 		return nil, err
 	}
 	warnIfShared(log, cfg.DataDir, strings.TrimPrefix(cfg.Database, "sqlite:"))
-	idx, err := openIndex(ctx, cfg, log)
+	idx, err := openIndex(ctx, cfg, log, logOut)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func newEmbedder(cfg *Config) (supportbot.Embedder, error) {
 // questions at once. An index made with another embedding model is
 // embedded again with the configured one; if that server cannot be
 // reached, the index still answers, from keyword search and the ranker.
-func openIndex(ctx context.Context, cfg *Config, log logrus.FieldLogger) (*retrieval.Index, error) {
+func openIndex(ctx context.Context, cfg *Config, log logrus.FieldLogger, progressOut io.Writer) (*retrieval.Index, error) {
 	emb, err := newEmbedder(cfg)
 	if err != nil {
 		return nil, err
@@ -134,13 +134,24 @@ func openIndex(ctx context.Context, cfg *Config, log logrus.FieldLogger) (*retri
 			return nil, err
 		}
 		log.Infof("indexing the built-in demo help center (%d articles); load your own with: supportbot ingest DIR", len(res.Articles))
-		if _, err := idx.Sync(ctx, res.Articles, nil); err != nil {
+		// The first start takes a quarter of a minute: on a terminal,
+		// show it (ask logs only warnings).
+		progress, finish := syncProgress(progressOut, false)
+		if progress != nil {
+			fmt.Fprintf(progressOut, "First start: indexing the built-in demo help center (%d articles). Load your own with: supportbot ingest DIR\n", len(res.Articles))
+		}
+		_, err = idx.Sync(ctx, res.Articles, progress)
+		finish()
+		if err != nil {
 			idx.Close()
 			return nil, fmt.Errorf("index demo help center: %w", err)
 		}
 	} else if n := idx.Unembedded(); n > 0 {
 		log.Infof("embedding %d passages with the configured embedding model (the index was made with another)", n)
-		if _, err := idx.SyncHelpCenter(ctx, idx.HelpCenter(), nil); err != nil {
+		progress, finish := syncProgress(progressOut, false)
+		_, err := idx.SyncHelpCenter(ctx, idx.HelpCenter(), progress)
+		finish()
+		if err != nil {
 			log.WithError(err).Warn("could not embed the help center: answers use keyword search and the ranker until it is (at the next start, or with supportbot ingest)")
 		}
 	}

@@ -250,6 +250,13 @@ func (ix *Index) reloadLocked(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if snap.Ranker != nil {
+		// The stored ranker was trained on the data this hash names. A
+		// newer version may read other training data from the same
+		// articles (derivedExamples): then the hash computed now differs,
+		// and the next Sync retrains instead of keeping the old model.
+		s.trainHash = snap.TrainHash
+	}
 	ix.swap(s, st)
 	return true, nil
 }

@@ -86,3 +86,43 @@ func BenchmarkSnapshot(b *testing.B) {
 		b.ReportMetric(float64(st.Size())/(1<<20), "MiB")
 	})
 }
+
+// A ranker is kept across a restart only while the training data it was
+// trained on are the same: when a newer version derives other examples
+// from the same articles, the snapshot's training hash no longer matches
+// and the next Sync retrains (and then keeps the new model).
+func TestSnapshotRetrainsWhenTrainingDataChanged(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	cfg := Config{Dir: dir}
+	arts := helpCenter()
+	ix, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := ix.Sync(ctx, arts, nil); err != nil || !st.Trained {
+		t.Fatalf("first sync: %+v, %v", st, err)
+	}
+	ix.Close()
+	// As written by a version that read the training data otherwise.
+	path := filepath.Join(dir, SnapshotFile)
+	snap, _, err := readSnapshot(path)
+	if err != nil || snap == nil {
+		t.Fatal(err)
+	}
+	snap.TrainHash = "trained-by-an-older-version"
+	if _, err := writeSnapshot(path, snap); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, false} {
+		ix, err := Open(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := ix.Sync(ctx, arts, nil)
+		ix.Close()
+		if err != nil || st.Trained != want || len(st.Unchanged) != len(arts) {
+			t.Fatalf("sync %d after reopening: trained %v, want %v (%+v, %v)", i, st.Trained, want, st, err)
+		}
+	}
+}

@@ -219,8 +219,9 @@ func (ix *Index) SnapshotChanged() bool {
 
 // Reload loads the snapshot from disk if it changed since it was last
 // loaded or written, and reports whether it did. A snapshot made with
-// another embedding model is loaded without its vectors; the next Sync
-// re-embeds them.
+// another embedding model is loaded without its vectors, and one written
+// by another version of supportbot without its vectors and models (which
+// are retrained here); the next Sync re-embeds them.
 func (ix *Index) Reload(ctx context.Context) (bool, error) {
 	if ix.cfg.Dir == "" {
 		return false, nil
@@ -242,15 +243,22 @@ func (ix *Index) reloadLocked(ctx context.Context) (bool, error) {
 	if snap == nil {
 		return false, nil
 	}
-	vecs := snap.Vectors
+	vecs, rk, tun := snap.Vectors, snap.Ranker, snap.Tuning
 	if snap.Model != ix.model {
 		vecs = nil
 	}
-	s, err := ix.build(ctx, snap.Articles, snap.Ranker.lexicon(), vecs, snap.Ranker, snap.Tuning, nil)
+	if snap.Version != snapshotVersion {
+		// Written by another version of supportbot (an upgrade): its
+		// articles are kept, so the help center neither vanishes nor gives
+		// way to the demo; the ranker is trained again here and the
+		// vectors are embedded by the next SyncHelpCenter (Unembedded).
+		vecs, rk, tun = nil, nil, nil
+	}
+	s, err := ix.build(ctx, snap.Articles, snap.Ranker.lexicon(), vecs, rk, tun, nil)
 	if err != nil {
 		return false, err
 	}
-	if snap.Ranker != nil {
+	if rk != nil {
 		// The stored ranker was trained on the data this hash names. A
 		// newer version may read other training data from the same
 		// articles (derivedExamples): then the hash computed now differs,

@@ -14,8 +14,9 @@ import (
 )
 
 // snapshotVersion changes when the snapshot's layout or the meaning of
-// its contents (feature hashing, model) changes; older snapshots are then
-// ignored as if absent, and the next Sync rebuilds everything.
+// its contents (feature hashing, model) changes. Of a snapshot of another
+// version only the articles are used (Reload): the vectors and models are
+// rebuilt.
 const snapshotVersion = 5
 
 // snapshot is everything an Index needs to serve after a restart without
@@ -129,9 +130,6 @@ func readSnapshot(path string) (*snapshot, os.FileInfo, error) {
 	var snap snapshot
 	if err := gob.NewDecoder(zr).Decode(&snap); err != nil {
 		return nil, nil, fmt.Errorf("couldn't decode snapshot %s: %w", path, err)
-	}
-	if snap.Version != snapshotVersion {
-		return nil, st, nil
 	}
 	return &snap, st, nil
 }

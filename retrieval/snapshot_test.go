@@ -10,6 +10,7 @@ import (
 
 	"github.com/philippgille/chromem-go"
 
+	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/knowledge"
 	"github.com/supportbot/supportbot/retrieval/embed"
 )
@@ -124,5 +125,52 @@ func TestSnapshotRetrainsWhenTrainingDataChanged(t *testing.T) {
 		if err != nil || st.Trained != want || len(st.Unchanged) != len(arts) {
 			t.Fatalf("sync %d after reopening: trained %v, want %v (%+v, %v)", i, st.Trained, want, st, err)
 		}
+	}
+}
+
+// A snapshot written by another version of supportbot (an upgrade) keeps
+// its articles: they are retrained at once and embedded again by the next
+// SyncHelpCenter. Before, it was read as no snapshot at all, and a fresh
+// start put the built-in demo help center in the operator's place.
+func TestSnapshotOfAnotherVersionKeepsTheArticles(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	cfg := Config{Dir: dir}
+	arts := helpCenter()
+	ix, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Sync(ctx, arts, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	path := filepath.Join(dir, SnapshotFile)
+	snap, _, err := readSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap.Version = snapshotVersion - 1
+	if _, err := writeSnapshot(path, snap); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, _ := ix.Len(); n != len(arts) || ix.Unembedded() == 0 {
+		t.Fatalf("after an upgrade: %d articles (want %d), %d passages to embed", n, len(arts), ix.Unembedded())
+	}
+	st, err := ix.SyncHelpCenter(ctx, ix.HelpCenter(), nil)
+	if err != nil || st.Embedded == 0 || len(st.Unchanged) != len(arts) || ix.Unembedded() != 0 {
+		t.Fatalf("re-embedding: %+v, %v; %d left", st, err, ix.Unembedded())
+	}
+	r, err := ix.Retrieve(ctx, supportbot.Query{Text: "I forgot my password", Lang: "en", K: 1})
+	if err != nil || len(r.Hits) == 0 || r.Hits[0].ArticleID != "reset-password" {
+		t.Fatalf("retrieve: %+v, %v", r.Hits, err)
+	}
+	if snap, _, err := readSnapshot(path); err != nil || snap.Version != snapshotVersion {
+		t.Fatalf("the snapshot was not rewritten: %v", err)
 	}
 }

@@ -93,28 +93,11 @@ func BenchmarkSnapshot(b *testing.B) {
 // from the same articles, the snapshot's training hash no longer matches
 // and the next Sync retrains (and then keeps the new model).
 func TestSnapshotRetrainsWhenTrainingDataChanged(t *testing.T) {
-	dir := t.TempDir()
 	ctx := context.Background()
-	cfg := Config{Dir: dir}
+	cfg := Config{Dir: t.TempDir()}
 	arts := helpCenter()
-	ix, err := Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st, err := ix.Sync(ctx, arts, nil); err != nil || !st.Trained {
-		t.Fatalf("first sync: %+v, %v", st, err)
-	}
-	ix.Close()
 	// As written by a version that read the training data otherwise.
-	path := filepath.Join(dir, SnapshotFile)
-	snap, _, err := readSnapshot(path)
-	if err != nil || snap == nil {
-		t.Fatal(err)
-	}
-	snap.TrainHash = "trained-by-an-older-version"
-	if _, err := writeSnapshot(path, snap); err != nil {
-		t.Fatal(err)
-	}
+	rewriteSnapshot(t, cfg, arts, func(s *snapshot) { s.TrainHash = "trained-by-an-older-version" })
 	for i, want := range []bool{true, false} {
 		ix, err := Open(cfg)
 		if err != nil {
@@ -133,28 +116,11 @@ func TestSnapshotRetrainsWhenTrainingDataChanged(t *testing.T) {
 // SyncHelpCenter. Before, it was read as no snapshot at all, and a fresh
 // start put the built-in demo help center in the operator's place.
 func TestSnapshotOfAnotherVersionKeepsTheArticles(t *testing.T) {
-	dir := t.TempDir()
 	ctx := context.Background()
-	cfg := Config{Dir: dir}
+	cfg := Config{Dir: t.TempDir()}
 	arts := helpCenter()
+	path := rewriteSnapshot(t, cfg, arts, func(s *snapshot) { s.Version = snapshotVersion - 1 })
 	ix, err := Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ix.Sync(ctx, arts, nil); err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	path := filepath.Join(dir, SnapshotFile)
-	snap, _, err := readSnapshot(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap.Version = snapshotVersion - 1
-	if _, err := writeSnapshot(path, snap); err != nil {
-		t.Fatal(err)
-	}
-	ix, err = Open(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,4 +139,30 @@ func TestSnapshotOfAnotherVersionKeepsTheArticles(t *testing.T) {
 	if snap, _, err := readSnapshot(path); err != nil || snap.Version != snapshotVersion {
 		t.Fatalf("the snapshot was not rewritten: %v", err)
 	}
+}
+
+// rewriteSnapshot syncs arts into cfg.Dir, then changes the snapshot on
+// disk with edit, as another version would have written it; it returns
+// the snapshot's path.
+func rewriteSnapshot(t *testing.T, cfg Config, arts []*supportbot.Article, edit func(*snapshot)) string {
+	t.Helper()
+	ix, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := ix.Sync(context.Background(), arts, nil)
+	ix.Close()
+	if err != nil || !st.Trained {
+		t.Fatalf("first sync: %+v, %v", st, err)
+	}
+	path := filepath.Join(cfg.Dir, SnapshotFile)
+	snap, _, err := readSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(snap)
+	if _, err := writeSnapshot(path, snap); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -111,7 +111,7 @@ func TestAskJSONErrors(t *testing.T) {
 		}
 		data := t.TempDir() // a new folder is indexed first: that is where the embedding server fails
 		if c.env == "" {
-			data = demoDataDir(t)
+			data = smallDataDir(t)
 		}
 		stdout, _, err := run(t, "", append([]string{"--data-dir", data, "ask", "--json"}, c.args...)...)
 		var got struct {

@@ -63,6 +63,24 @@ func demoDataDir(tb testing.TB) string {
 	return data
 }
 
+// smallDataDir is a data folder with a help center of three small English
+// articles ingested: quicker to open than the demo's, for tests of what
+// happens around the answer rather than of the answer.
+func smallDataDir(t *testing.T) string {
+	t.Helper()
+	data, src := filepath.Join(t.TempDir(), "data"), t.TempDir()
+	writeArticle(t, src, "pw.md", "reset-password", "en", "Reset your password",
+		"I forgot my password|how do I reset my password|my login is locked", "Use **Forgot password** on the login page.")
+	writeArticle(t, src, "wd.md", "withdrawal-pending", "en", "Pending withdrawals",
+		"my withdrawal is stuck|withdrawal still pending|when will my withdrawal arrive", "Withdrawals are reviewed within 30 minutes.")
+	writeArticle(t, src, "fee.md", "trading-fees", "en", "Trading fees",
+		"what are your fees|how much is the taker fee|fee for trading", "Maker fee is 0.1% and taker fee is 0.2%.")
+	if _, _, err := run(t, "", "--data-dir", data, "ingest", "--quiet", src); err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // serveApp opens the app for cfg with every component, checks that the
 // channel registered itself, and serves on ln until the test ends (or the
 // returned cancel is called): the common start of the connectors'

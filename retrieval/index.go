@@ -433,6 +433,21 @@ func (ix *Index) Articles() []*supportbot.Article {
 	return slices.Clone(ix.current().articles)
 }
 
+// Holds reports whether the index holds exactly arts, unchanged (by
+// key and content, as SyncHelpCenter compares them).
+func (ix *Index) Holds(arts []*supportbot.Article) bool {
+	s := ix.current()
+	if len(arts) != len(s.hashes) {
+		return false
+	}
+	for _, a := range arts {
+		if h, ok := s.hashes[a.Key()]; !ok || h != articleHash(a) {
+			return false
+		}
+	}
+	return true
+}
+
 // HelpCenter returns what the index holds: its articles and the lexicon
 // additions its ranker was trained with.
 func (ix *Index) HelpCenter() HelpCenter {

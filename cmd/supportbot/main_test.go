@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/bot"
+	"github.com/supportbot/supportbot/retrieval"
 	"github.com/supportbot/supportbot/retrieval/embed"
 )
 
@@ -184,6 +186,52 @@ func TestSharedDataFolderIsWarnedAbout(t *testing.T) {
 	os.Chmod(db, 0o600)
 	if _, stderr, _ = run(t, "", "--data-dir", data, "ask", "hello"); strings.Contains(stderr, "open to other users") {
 		t.Fatalf("stderr = %s", stderr)
+	}
+}
+
+// The demo help center an older version indexed is told from a help
+// center the operator ingested, so that the new version's demo replaces
+// the first and never the second; this version's demo is left as it is.
+func TestOlderDemoIsUpdated(t *testing.T) {
+	demo, err := demoArticles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := func(as []*supportbot.Article) []*supportbot.Article { // as indexed before the mark
+		var out []*supportbot.Article
+		for _, a := range as {
+			c := *a
+			c.Source = strings.TrimPrefix(c.Source, demoSource)
+			out = append(out, &c)
+		}
+		return out
+	}
+	user := &supportbot.Article{ID: "staking", Lang: "en", Source: "hc/en/staking.md"}
+	renamed := legacy(demo[:1])[0]
+	renamed.Source = "hc/" + renamed.Source
+	for name, c := range map[string]struct {
+		held []*supportbot.Article
+		want bool
+	}{
+		"this version's demo":      {demo, true},
+		"an older demo, unmarked":  {legacy(demo[:40]), true},
+		"an ingested help center":  {[]*supportbot.Article{user}, false},
+		"the demo and one article": {append(slices.Clone(demo), user), false},
+		"a copy of a demo article": {[]*supportbot.Article{renamed}, false},
+	} {
+		if got := isDemo(c.held, demo); got != c.want {
+			t.Errorf("%s: isDemo = %v", name, got)
+		}
+	}
+	// Opening a folder that holds this version's demo indexes nothing.
+	data := demoDataDir(t)
+	snap := filepath.Join(data, "index", retrieval.SnapshotFile)
+	before, _ := os.Stat(snap)
+	if _, _, err := run(t, "", "--data-dir", data, "ask", "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.Stat(snap); !after.ModTime().Equal(before.ModTime()) {
+		t.Error("the demo was indexed again")
 	}
 }
 

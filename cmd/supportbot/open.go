@@ -115,9 +115,10 @@ func newEmbedder(cfg *Config) (supportbot.Embedder, error) {
 
 // openIndex opens the persisted index under the data folder. An empty
 // index gets the built-in demo help center, so a fresh install answers
-// questions at once. An index made with another embedding model is
-// embedded again with the configured one; if that server cannot be
-// reached, the index still answers, from keyword search and the ranker.
+// questions at once, and an index that holds an older version's demo gets
+// this version's. An index made with another embedding model is embedded
+// again with the configured one; if that server cannot be reached, the
+// index still answers, from keyword search and the ranker.
 func openIndex(ctx context.Context, cfg *Config, log logrus.FieldLogger, progressOut io.Writer) (*retrieval.Index, error) {
 	emb, err := newEmbedder(cfg)
 	if err != nil {
@@ -127,27 +128,33 @@ func openIndex(ctx context.Context, cfg *Config, log logrus.FieldLogger, progres
 	if err != nil {
 		return nil, err
 	}
-	if len(idx.Articles()) == 0 {
-		res, err := knowledge.Load(knowledge.Demo(), "articles")
-		if err != nil {
-			idx.Close()
-			return nil, err
+	demo, err := demoArticles()
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	held := idx.Articles()
+	switch {
+	case len(held) == 0 || (isDemo(held, demo) && !idx.Holds(demo)):
+		what := "First start: indexing the built-in demo help center"
+		if len(held) > 0 {
+			what = "The built-in demo help center changed in this version: indexing it again"
 		}
-		log.Infof("indexing the built-in demo help center (%d articles); load your own with: supportbot ingest DIR", len(res.Articles))
-		// The first start takes a quarter of a minute: on a terminal,
-		// show it (ask logs only warnings).
+		log.Infof("%s (%d articles); load your own with: supportbot ingest DIR", what, len(demo))
+		// This takes a quarter of a minute: on a terminal, show it (ask
+		// logs only warnings).
 		progress, finish := syncProgress(progressOut, false)
 		if progress != nil {
-			fmt.Fprintf(progressOut, "First start: indexing the built-in demo help center (%d articles). Load your own with: supportbot ingest DIR\n", len(res.Articles))
+			fmt.Fprintf(progressOut, "%s (%d articles). Load your own with: supportbot ingest DIR\n", what, len(demo))
 		}
-		_, err = idx.Sync(ctx, res.Articles, progress)
+		_, err = idx.Sync(ctx, demo, progress)
 		finish()
 		if err != nil {
 			idx.Close()
 			return nil, fmt.Errorf("index demo help center: %w", err)
 		}
-	} else if n := idx.Unembedded(); n > 0 {
-		log.Infof("embedding %d passages with the configured embedding model (the index was made with another)", n)
+	case idx.Unembedded() > 0:
+		log.Infof("embedding %d passages with the configured embedding model (the index was made with another)", idx.Unembedded())
 		progress, finish := syncProgress(progressOut, false)
 		_, err := idx.SyncHelpCenter(ctx, idx.HelpCenter(), progress)
 		finish()
@@ -156,6 +163,38 @@ func openIndex(ctx context.Context, cfg *Config, log logrus.FieldLogger, progres
 		}
 	}
 	return idx, nil
+}
+
+// demoSource marks the built-in demo's articles (Article.Source), which
+// tells them from a help center the operator ingested.
+const demoSource = "builtin-demo:"
+
+// demoArticles loads the built-in demo help center.
+func demoArticles() ([]*supportbot.Article, error) {
+	res, err := knowledge.Load(knowledge.Demo(), "articles")
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range res.Articles {
+		a.Source = demoSource + a.Source
+	}
+	return res.Articles, nil
+}
+
+// isDemo says whether held, an index's articles, are a version of the
+// built-in demo: each marked as the demo's, or (indexed before the mark
+// existed) each with a key and file name of the demo's.
+func isDemo(held, demo []*supportbot.Article) bool {
+	files := map[string]bool{}
+	for _, a := range demo {
+		files[a.Key()+" "+strings.TrimPrefix(a.Source, demoSource)] = true
+	}
+	for _, a := range held {
+		if !strings.HasPrefix(a.Source, demoSource) && !files[a.Key()+" "+a.Source] {
+			return false
+		}
+	}
+	return true
 }
 
 // The data folder holds conversations, tickets, attachments and the

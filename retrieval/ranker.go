@@ -65,6 +65,13 @@ func trainingSet(articles []*supportbot.Article) ([]string, []example) {
 // than with questions, so ingest points such articles out.
 const MinQuestions = 3
 
+// maxDerived bounds the examples derived from one article: the headings
+// and sentences of a long article would multiply the training set (and
+// the time and memory of Sync). On the demo with five articles' questions
+// removed (see derivedExamples), 20 find 41 of their 75 queries first,
+// all of them (up to 40 an article) 42, and 12 only 36.
+const maxDerived = 20
+
 var (
 	mdLink     = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 	sentEnd    = regexp.MustCompile(`[.!?](\s|$)|[。！？]|\n`)
@@ -77,9 +84,9 @@ var (
 // other articles have questions, because the learned signals carry most
 // of the fused score. Measured on the demo help center with five
 // articles' questions removed in every language (their 75 queries, in
-// supportbot eval): hit@1 0.12 with the title alone, 0.56 with every
-// sentence (0.17 with the headings, 0.41 with each section's first
-// sentence). An article with enough questions gets none: its body's
+// supportbot eval): hit@1 0.12 with the title alone, 0.55 with the first
+// 20 headings and sentences (0.17 with the headings, 0.41 with each
+// section's first sentence). An article with enough questions gets none: its body's
 // sentences as extra examples cost the demo's cross-validation 0.7 point.
 func derivedExamples(a *supportbot.Article) []string {
 	if len(a.Questions) >= MinQuestions {
@@ -100,6 +107,9 @@ func derivedExamples(a *supportbot.Article) []string {
 		for _, t := range sentEnd.Split(text, -1) {
 			add(t)
 		}
+	}
+	if len(out) > maxDerived {
+		out = out[:maxDerived]
 	}
 	return out
 }

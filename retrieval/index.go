@@ -462,11 +462,14 @@ func (ix *Index) HelpCenter() HelpCenter {
 func (ix *Index) Unembedded() int {
 	s := ix.current()
 	n := 0
+	for _, p := range s.passages {
+		if _, ok := s.vectors[p.Hash]; !ok {
+			n++
+		}
+	}
 	for _, a := range s.articles {
-		for _, p := range append(knowledge.Chunk(a), titlePassage(a)) {
-			if _, ok := s.vectors[passageHash(ix.model, p)]; !ok {
-				n++
-			}
+		if _, ok := s.vectors[passageHash(ix.model, titlePassage(a))]; !ok {
+			n++
 		}
 	}
 	return n

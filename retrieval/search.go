@@ -32,6 +32,7 @@ func (ix *Index) Search(ctx context.Context, text, lang string, limit int) ([]Se
 	// collapse into one hit.
 	req := bleve.NewSearchRequestOptions(s.keywordQuery(text, lang, "", []string{"title", "tags", "body"}), limit*4, 0, false)
 	req.Highlight = searchHighlight()
+	req.SortBy([]string{"-_score", "_id"}) // ties in the same order every run
 	res, err := s.keyword.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

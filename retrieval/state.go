@@ -392,6 +392,10 @@ func (s *state) contentSignals(ctx context.Context, q request, n int, useChromem
 	}
 	if len(s.articles) > 0 {
 		req := bleve.NewSearchRequestOptions(s.keywordQuery(q.text, "", q.category, []string{"title", "tags", "body"}), n, 0, false)
+		// Ties by ID: bleve breaks them by its internal document order,
+		// which follows map order while indexing, so which of several
+		// equally scored articles made the top n changed from run to run.
+		req.SortBy([]string{"-_score", "_id"})
 		res, err := s.keyword.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, nil, fmt.Errorf("keyword search: %w", err)

@@ -6,6 +6,7 @@ package embed
 import (
 	"context"
 	"math"
+	"slices"
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/retrieval/internal/textfeat"
@@ -61,31 +62,44 @@ func (l *Local) Embed(_ context.Context, text string) ([]float32, error) {
 }
 
 // Vector is Embed without a context, for callers that embed in bulk.
+//
+// The features are counted and summed in sorted order, not by ranging
+// over a map: Go randomises map order, and float sums in another order
+// differ in the low bits, so the same text got slightly different vectors
+// in different runs, and evaluations on the line moved between runs.
 func (l *Local) Vector(text string) []float32 {
-	var acc [textfeat.NumBlocks]map[uint32]float32
-	for b := range acc {
-		acc[b] = make(map[uint32]float32, 64)
-	}
+	// Block in the top byte, the hash's low 32 bits below; about three
+	// features a byte of text for word, bigram and char 2-4-gram features.
+	feats := make([]uint64, 0, 3*len(text)+8)
 	textfeat.Features(text, l.opts, func(h uint64, b textfeat.Block) {
-		acc[b][uint32(h)]++
+		feats = append(feats, uint64(b)<<56|uint64(uint32(h)))
 	})
+	slices.Sort(feats)
 	v := make([]float32, l.dim)
 	// Word features carry more meaning per feature than char n-grams;
 	// weighting them up makes a shared word worth several shared n-grams.
 	// No lexicon concepts: Local's options do not ask for them (measured,
 	// they added nothing to the ranker's concept features).
 	weights := [textfeat.NumBlocks]float64{1.0, 0.8, 0}
-	for b, m := range acc {
+	for lo := 0; lo < len(feats); {
+		b := feats[lo] >> 56
+		hi := lo
+		for hi < len(feats) && feats[hi]>>56 == b {
+			hi++
+		}
+		block := feats[lo:hi]
+		lo = hi
+		// Each distinct feature once, with its sublinear tf.
 		var norm float64
-		for _, tf := range m {
+		forEachCount(block, func(_ uint32, tf int) {
 			w := 1 + math.Log(float64(tf))
 			norm += w * w
-		}
-		if norm == 0 {
+		})
+		if norm == 0 || weights[b] == 0 {
 			continue
 		}
 		scale := weights[b] / math.Sqrt(norm)
-		for h, tf := range m {
+		forEachCount(block, func(h uint32, tf int) {
 			w := (1 + math.Log(float64(tf))) * scale
 			// The top bit picks the sign, so that collisions cancel out in
 			// expectation instead of adding up (the "signed" hashing trick).
@@ -93,10 +107,23 @@ func (l *Local) Vector(text string) []float32 {
 				w = -w
 			}
 			v[int(h&0x7fffffff)%l.dim] += float32(w)
-		}
+		})
 	}
 	normalize(v)
 	return v
+}
+
+// forEachCount calls fn once for each distinct feature of the sorted
+// feats, with its hash and how many times it occurs.
+func forEachCount(feats []uint64, fn func(h uint32, n int)) {
+	for i := 0; i < len(feats); {
+		j := i + 1
+		for j < len(feats) && feats[j] == feats[i] {
+			j++
+		}
+		fn(uint32(feats[i]), j-i)
+		i = j
+	}
 }
 
 func normalize(v []float32) {

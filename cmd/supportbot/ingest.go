@@ -75,9 +75,9 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	if st.Trained {
 		retrained = ", ranker retrained"
 	}
-	fmt.Fprintf(stdout, "indexed %d articles from %s in %.1fs: %d added, %d changed, %d removed, %d unchanged, %d rejected; %d passages embedded%s\n",
-		len(res.Articles), dir, time.Since(start).Seconds(), len(st.Added), len(st.Changed), len(st.Removed), len(st.Unchanged),
-		len(res.Errors), st.Embedded, retrained)
+	fmt.Fprintf(stdout, "indexed %s from %s in %.1fs: %d added, %d changed, %d removed, %d unchanged, %d rejected; %s embedded%s\n",
+		count(len(res.Articles), "article"), dir, time.Since(start).Seconds(), len(st.Added), len(st.Changed), len(st.Removed),
+		len(st.Unchanged), len(res.Errors), count(st.Embedded, "passage"), retrained)
 	if n := res.Lexicon.Forms(); n > 0 {
 		fmt.Fprintf(stdout, "  lexicon: %d forms (%s) from %s\n", n, strings.Join(slices.Sorted(maps.Keys(res.Lexicon)), ", "),
 			filepath.Join(dir, knowledge.LexiconDir))
@@ -116,4 +116,12 @@ func firstN(s []string, n int) []string {
 		return s
 	}
 	return append(slices.Clone(s[:n]), "...")
+}
+
+// count is n and noun, in the plural unless n is 1: "1 passage", "3 passages".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

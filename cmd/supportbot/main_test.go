@@ -115,7 +115,8 @@ func TestIngestReportsChangesAndBrokenFiles(t *testing.T) {
 	// says why.
 	os.WriteFile(filepath.Join(src, "c.md"), []byte("---\nid: gamma\ntitle: [\n---\nbody\n"), 0o644)
 	out, _, _ = run(t, "", "--data-dir", data, "ingest", "--quiet", src)
-	if !strings.Contains(out, "removed gamma@en (its file "+filepath.Join(src, "c.md")+" was rejected") {
+	if !strings.Contains(out, "removed gamma@en (its file "+filepath.Join(src, "c.md")+" was rejected") ||
+		!strings.Contains(out, "indexed 1 article from") {
 		t.Fatalf("out = %s", out)
 	}
 	if _, _, err := run(t, "", "--data-dir", data, "ingest", filepath.Join(src, "missing")); err == nil {

@@ -130,6 +130,12 @@ func (c *Config) setDefaults() {
 	if c.LLM.Timeout == 0 {
 		c.LLM.Timeout = 30 * time.Second
 	}
+	// The two name one limit: bot.llm_timeout, when set, wins; else it
+	// is llm.timeout. (open used to copy llm.timeout over it, so a
+	// bot.llm_timeout in the file or environment did nothing.)
+	if c.Bot.LLMTimeout == 0 {
+		c.Bot.LLMTimeout = c.LLM.Timeout
+	}
 	c.Bot.SetDefaults()
 	c.Escalation.SetDefaults()
 	c.Webchat.SetDefaults()

@@ -35,8 +35,18 @@ func TestLoadConfig(t *testing.T) {
 		c.setDefaults()
 		if c.DataDir != "/srv/sb" || c.Database != "/srv/sb/supportbot.db" || c.HTTP.Addr != ":9100" || c.LLM.APIKey != "sk-1" ||
 			c.LLM.Timeout != 5*time.Second || c.Bot.AnswerThreshold != 0.7 || strings.Join(c.Bot.AlwaysHumanCategories, "|") != "recovery|legal" ||
-			c.Bot.AlwaysHumanKeywords[0] != "lawsuit" {
+			c.Bot.AlwaysHumanKeywords[0] != "lawsuit" || c.Bot.LLMTimeout != 5*time.Second {
 			t.Fatalf("config = %+v", c)
+		}
+	})
+	t.Run("BotLLMTimeoutWinsOverLLMTimeout", func(t *testing.T) {
+		c, err := loadConfig("", []string{"SUPPORTBOT_LLM_MODEL=m", "SUPPORTBOT_LLM_TIMEOUT=20s", "SUPPORTBOT_BOT_LLM_TIMEOUT=3s"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.setDefaults()
+		if c.Bot.LLMTimeout != 3*time.Second {
+			t.Fatalf("bot.llm_timeout = %v, want the 3s it was given", c.Bot.LLMTimeout)
 		}
 	})
 	t.Run("UnknownKeyIsAnError", func(t *testing.T) {

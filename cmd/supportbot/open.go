@@ -51,7 +51,6 @@ func openApp(ctx context.Context, cfg *Config, logOut io.Writer, serving bool) (
 	app.Index = idx
 	if cfg.LLM.Model != "" {
 		app.LLM = llm.New(llm.Config{BaseURL: cfg.LLM.BaseURL, Model: cfg.LLM.Model, APIKey: cfg.LLM.APIKey})
-		cfg.Bot.LLMTimeout = cfg.LLM.Timeout
 	}
 	store, err := bot.OpenStore(ctx, app.DB)
 	if err != nil {

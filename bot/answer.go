@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/supportbot/supportbot"
@@ -125,6 +126,17 @@ func (s *Service) generative(ctx context.Context, lang, question string, history
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.LLMTimeout)
 	defer cancel()
+	if emit != nil {
+		// No first token in time: give up on the LLM (the caller falls
+		// back); once tokens flow, only LLMTimeout bounds the answer.
+		first := time.AfterFunc(s.cfg.LLMFirstTokenTimeout, cancel)
+		defer first.Stop()
+		stream := emit
+		emit = func(d string) {
+			first.Stop()
+			stream(d)
+		}
+	}
 	if len(hits) > 3 {
 		hits = hits[:3]
 	}

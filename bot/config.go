@@ -30,6 +30,11 @@ type Config struct {
 	// LLMTimeout bounds one LLM answer; past it the bot answers
 	// extractively. Default: 30s.
 	LLMTimeout time.Duration `yaml:"llm_timeout"`
+	// LLMFirstTokenTimeout bounds the wait for a streamed answer's first
+	// token; past it the bot answers extractively. A server that accepts
+	// the request and never answers would otherwise keep the user
+	// waiting for all of LLMTimeout. Default: 10s.
+	LLMFirstTokenTimeout time.Duration `yaml:"llm_first_token_timeout"`
 	// MaxConcurrentLLM bounds LLM calls in flight across all channels.
 	// Default: 8.
 	MaxConcurrentLLM int `yaml:"max_concurrent_llm"`
@@ -60,6 +65,9 @@ func (c *Config) SetDefaults() {
 	}
 	if c.LLMTimeout == 0 {
 		c.LLMTimeout = 30 * time.Second
+	}
+	if c.LLMFirstTokenTimeout == 0 {
+		c.LLMFirstTokenTimeout = 10 * time.Second
 	}
 	if c.MaxConcurrentLLM == 0 {
 		c.MaxConcurrentLLM = 8

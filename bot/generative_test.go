@@ -87,6 +87,29 @@ func TestGenerative(t *testing.T) {
 			}
 		})
 	}
+	t.Run("NoFirstTokenFallsBack", func(t *testing.T) {
+		// A whole answer may take a minute, but a server that sends
+		// nothing for llm_first_token_timeout is given up on.
+		srv := llmtest.New(llmtest.Behavior{Text: "too late", Delay: 5 * time.Second})
+		t.Cleanup(srv.Close)
+		f := newFixture(t, bot.Config{}, true)
+		ret := &bottest.Retriever{RetrieveFn: func(context.Context, supportbot.Query) (supportbot.Result, error) {
+			return supportbot.Result{Hits: []supportbot.Hit{withdrawalHit}, Confidence: 0.9}, nil
+		}}
+		svc := bot.New(bot.Config{AnswerThreshold: 0.5, LLMTimeout: time.Minute, LLMFirstTokenTimeout: 200 * time.Millisecond},
+			bot.Deps{Store: f.store, Detector: bot.NewDetector(), Retriever: ret,
+				LLM: llm.New(llm.Config{BaseURL: srv.URL(), Model: "m"})})
+		start := time.Now()
+		r, err := svc.HandleStream(ctx, msg("g5", q), func(string) {})
+		if err != nil || r.Generated || !strings.Contains(r.Text, "30 minutes") {
+			t.Fatalf("reply = %+v, err = %v", r, err)
+		}
+		// As above, not a speed assertion: only that the reply did not
+		// wait for the stalled server.
+		if time.Since(start) >= 5*time.Second {
+			t.Fatal("waited for the stalled LLM")
+		}
+	})
 	t.Run("DeadEndpointFallsBack", func(t *testing.T) {
 		f := newFixture(t, bot.Config{}, true)
 		ret := &bottest.Retriever{RetrieveFn: func(context.Context, supportbot.Query) (supportbot.Result, error) {

@@ -183,7 +183,7 @@ func (c *Config) validate() error {
 	// negative limit, rate or timeout cannot work.
 	v.positive(&c.HTTP.ShutdownTimeout, &c.LLM.Timeout,
 		&c.Bot.MaxMessageRunes, &c.Bot.TopK, &c.Bot.MemoryTurns, &c.Bot.MessageTimeout, &c.Bot.LLMTimeout,
-		&c.Bot.MaxConcurrentLLM,
+		&c.Bot.LLMFirstTokenTimeout, &c.Bot.MaxConcurrentLLM,
 		&c.Webchat.MaxMessageBytes, &c.Webchat.MaxBodyBytes, &c.Webchat.MaxAttachmentBytes, &c.Webchat.MaxAttachments,
 		&c.Webchat.VisitorRate, &c.Webchat.VisitorBurst, &c.Webchat.IPRate, &c.Webchat.IPBurst,
 		&c.Webchat.SessionRate, &c.Webchat.SessionBurst, &c.Webchat.RequestTimeout, &c.Webchat.ReplyTimeout,

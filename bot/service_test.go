@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -511,5 +512,38 @@ func TestGenericHelpIsClarified(t *testing.T) {
 	// A topic after it is a question.
 	if r, _ := f.svc.Handle(ctx, msg("g-topic", "help, my withdrawal is stuck")); r.Decision == supportbot.DecisionClarify {
 		t.Errorf("a question with a topic was clarified: %+v", r)
+	}
+}
+
+// countingDetector is the real detector, counting its calls.
+type countingDetector struct {
+	bot.ScriptDetector
+	calls atomic.Int32
+}
+
+func (d *countingDetector) Detect(ctx context.Context, text string) (string, float64) {
+	d.calls.Add(1)
+	return d.ScriptDetector.Detect(ctx, text)
+}
+
+// A language the user chose is not second-guessed, nor even detected:
+// the detection would be thrown away, and its models cost memory.
+func TestChosenLanguageSkipsDetection(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bot.Config{}, true)
+	det := &countingDetector{}
+	ret := &bottest.Retriever{RetrieveFn: func(context.Context, supportbot.Query) (supportbot.Result, error) {
+		return supportbot.Result{Hits: []supportbot.Hit{withdrawalHit}, Confidence: 0.9}, nil
+	}}
+	svc := bot.New(bot.Config{AnswerThreshold: 0.5}, bot.Deps{Store: f.store, Detector: det, Retriever: ret})
+	m := msg("lang1", "Why is my withdrawal still pending after two hours?")
+	m.Lang = "es"
+	r, err := svc.Handle(ctx, m)
+	if err != nil || r.Lang != "es" || det.calls.Load() != 0 {
+		t.Fatalf("reply lang %q, err %v, %d detections", r.Lang, err, det.calls.Load())
+	}
+	r, err = svc.Handle(ctx, msg("lang2", "¿Por qué mi retiro sigue pendiente desde hace dos horas?"))
+	if err != nil || r.Lang != "es" || det.calls.Load() != 1 {
+		t.Fatalf("reply lang %q, err %v, %d detections", r.Lang, err, det.calls.Load())
 	}
 }

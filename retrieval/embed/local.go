@@ -89,15 +89,15 @@ func (l *Local) Vector(text string) []float32 {
 		}
 		block := feats[lo:hi]
 		lo = hi
+		if weights[b] == 0 {
+			continue
+		}
 		// Each distinct feature once, with its sublinear tf.
 		var norm float64
 		forEachCount(block, func(_ uint32, tf int) {
 			w := 1 + math.Log(float64(tf))
 			norm += w * w
 		})
-		if norm == 0 || weights[b] == 0 {
-			continue
-		}
 		scale := weights[b] / math.Sqrt(norm)
 		forEachCount(block, func(h uint32, tf int) {
 			w := (1 + math.Log(float64(tf))) * scale

@@ -296,7 +296,7 @@ func readQueries(path string) ([]evalQuery, error) {
 }
 
 func printReport(w io.Writer, dir string, r *evalReport) {
-	fmt.Fprintf(w, "eval %s: %d articles, %d queries, answer threshold %.3f\n", dir, r.Articles, r.Queries, r.Threshold)
+	fmt.Fprintf(w, "eval %s: %s, %s, answer threshold %.3f\n", dir, count(r.Articles, "article", "articles"), count(r.Queries, "query", "queries"), r.Threshold)
 	if r.Rejected > 0 {
 		fmt.Fprintf(w, "  %d files rejected (listed on stderr): the figures are over the articles that loaded\n", r.Rejected)
 	}

@@ -76,8 +76,8 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 		retrained = ", ranker retrained"
 	}
 	fmt.Fprintf(stdout, "indexed %s from %s in %.1fs: %d added, %d changed, %d removed, %d unchanged, %d rejected; %s embedded%s\n",
-		count(len(res.Articles), "article"), dir, time.Since(start).Seconds(), len(st.Added), len(st.Changed), len(st.Removed),
-		len(st.Unchanged), len(res.Errors), count(st.Embedded, "passage"), retrained)
+		count(len(res.Articles), "article", "articles"), dir, time.Since(start).Seconds(), len(st.Added), len(st.Changed), len(st.Removed),
+		len(st.Unchanged), len(res.Errors), count(st.Embedded, "passage", "passages"), retrained)
 	if n := res.Lexicon.Forms(); n > 0 {
 		fmt.Fprintf(stdout, "  lexicon: %d forms (%s) from %s\n", n, strings.Join(slices.Sorted(maps.Keys(res.Lexicon)), ", "),
 			filepath.Join(dir, knowledge.LexiconDir))
@@ -101,8 +101,12 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 		}
 	}
 	if len(few) > 0 {
-		fmt.Fprintf(stdout, "  note: %d articles have fewer than %d example questions (%s): they are matched from their headings and sentences, and found less often; add the questions users ask (supportbot unanswered lists those the help center missed)\n",
-			len(few), retrieval.MinQuestions, strings.Join(firstN(few, 5), ", "))
+		have := "have"
+		if len(few) == 1 {
+			have = "has"
+		}
+		fmt.Fprintf(stdout, "  note: %s %s fewer than %d example questions (%s): they are matched from their headings and sentences, and found less often; add the questions users ask (supportbot unanswered lists those the help center missed)\n",
+			count(len(few), "article", "articles"), have, retrieval.MinQuestions, strings.Join(firstN(few, 5), ", "))
 	}
 	if len(res.Errors) > 0 {
 		return exitError(1) // the good articles are indexed; the exit status says some were not
@@ -118,10 +122,10 @@ func firstN(s []string, n int) []string {
 	return append(slices.Clone(s[:n]), "...")
 }
 
-// count is n and noun, in the plural unless n is 1: "1 passage", "3 passages".
-func count(n int, noun string) string {
+// count is n and its noun, one or many: "1 passage", "3 passages".
+func count(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + noun
+		return "1 " + one
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -116,7 +116,7 @@ func TestIngestReportsChangesAndBrokenFiles(t *testing.T) {
 	os.WriteFile(filepath.Join(src, "c.md"), []byte("---\nid: gamma\ntitle: [\n---\nbody\n"), 0o644)
 	out, _, _ = run(t, "", "--data-dir", data, "ingest", "--quiet", src)
 	if !strings.Contains(out, "removed gamma@en (its file "+filepath.Join(src, "c.md")+" was rejected") ||
-		!strings.Contains(out, "indexed 1 article from") {
+		!strings.Contains(out, "indexed 1 article from") || !strings.Contains(out, "note: 1 article has fewer than 3 example questions (alpha@en)") {
 		t.Fatalf("out = %s", out)
 	}
 	if _, _, err := run(t, "", "--data-dir", data, "ingest", filepath.Join(src, "missing")); err == nil {

@@ -85,6 +85,11 @@ func (d *ScriptDetector) Detect(_ context.Context, text string) (string, float64
 	return d.detectLatin(text)
 }
 
+// Warm loads the language models now rather than at the first
+// Latin-script message, for a server that is starting. It is safe to call
+// while Detect runs.
+func (d *ScriptDetector) Warm() { d.detectLatin("warm up the models") }
+
 func (d *ScriptDetector) detectLatin(text string) (string, float64) {
 	d.once.Do(func() {
 		langs := make([]lingua.Language, 0, len(linguaTags))

@@ -1389,6 +1389,15 @@ var recognizeHeldOut = []struct {
 
 func TestDetect(t *testing.T) {
 	d := bot.NewDetector()
+	// A starting server warms the models while the first messages may
+	// already arrive: that must be safe (the race detector runs this)
+	// and change no answer.
+	warmed := make(chan struct{})
+	go func() {
+		d.Warm()
+		close(warmed)
+	}()
+	defer func() { <-warmed }()
 	for want, text := range map[string]string{
 		"en":      "Why is my withdrawal still pending?",
 		"zh-Hans": "为什么我的提币一直在审核中？",

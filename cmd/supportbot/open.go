@@ -64,7 +64,13 @@ func openApp(ctx context.Context, cfg *Config, logOut io.Writer, serving bool) (
 			return nil, fmt.Errorf("escalation: %w", err)
 		}
 	}
-	app.Bot = bot.New(cfg.Bot, bot.Deps{Store: store, Detector: bot.NewDetector(), Retriever: idx, LLM: app.LLM,
+	det := bot.NewDetector()
+	if serving {
+		// The first Latin-script message would wait for lingua's models
+		// (about 0.5 s); the server loads them while it starts instead.
+		go det.Warm()
+	}
+	app.Bot = bot.New(cfg.Bot, bot.Deps{Store: store, Detector: det, Retriever: idx, LLM: app.LLM,
 		Escalator: app.Escalator, Log: log, Metrics: app.Metrics})
 	app.Handler = app.Bot
 	if serving {

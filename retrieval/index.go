@@ -139,7 +139,11 @@ func (c *Config) setDefaults() {
 }
 
 // SnapshotFile is the snapshot's name inside Config.Dir.
-const SnapshotFile = "index.snapshot.gz"
+const SnapshotFile = "index.snapshot"
+
+// legacySnapshotFile is the name of a snapshot written before 2026-11-25
+// (gzip-compressed); Open renames it to SnapshotFile.
+const legacySnapshotFile = "index.snapshot.gz"
 
 // Index is a hybrid retriever over help-center articles. It is safe for
 // concurrent use: Retrieve and Search run in parallel with each other and
@@ -178,6 +182,9 @@ func Open(cfg Config) (*Index, error) {
 	ix.state = empty
 	if cfg.Dir == "" {
 		return ix, nil
+	}
+	if err := migrateSnapshotName(cfg.Dir); err != nil {
+		return nil, fmt.Errorf("couldn't rename the snapshot: %w", err)
 	}
 	if _, err := ix.Reload(context.Background()); err != nil {
 		return nil, err

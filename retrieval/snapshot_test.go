@@ -1,7 +1,10 @@
 package retrieval
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/gob"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -39,7 +42,7 @@ func BenchmarkSnapshot(b *testing.B) {
 	dir := b.TempDir()
 	ctx := context.Background()
 
-	b.Run("own-gob-gzip", func(b *testing.B) {
+	b.Run("own-gob-zstd", func(b *testing.B) {
 		path := filepath.Join(dir, "own.gz")
 		snap := &snapshot{Version: snapshotVersion, Model: l.Model(), Articles: arts, Vectors: vecs}
 		var save, load time.Duration
@@ -165,4 +168,53 @@ func rewriteSnapshot(t *testing.T, cfg Config, arts []*supportbot.Article, edit 
 		t.Fatal(err)
 	}
 	return path
+}
+
+// A data folder of a version that wrote gzip snapshots under another name
+// still opens with its articles, vectors and models (no re-embedding, no
+// retraining); the next Sync writes zstd under the new name.
+func TestSnapshotOfGzipVersionLoads(t *testing.T) {
+	ctx := context.Background()
+	cfg := Config{Dir: t.TempDir()}
+	arts := helpCenter()
+	path := rewriteSnapshot(t, cfg, arts, func(*snapshot) {})
+	snap, _, err := readSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := gob.NewEncoder(zw).Encode(snap); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	legacy := filepath.Join(cfg.Dir, legacySnapshotFile)
+	if err := os.WriteFile(legacy, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path)
+
+	ix, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, _ := ix.Len(); n != len(arts) || ix.Unembedded() != 0 {
+		t.Fatalf("from the gzip snapshot: %d articles (want %d), %d passages to embed", n, len(arts), ix.Unembedded())
+	}
+	r, err := ix.Retrieve(ctx, supportbot.Query{Text: "I forgot my password", Lang: "en", K: 1})
+	if err != nil || len(r.Hits) == 0 || r.Hits[0].ArticleID != "reset-password" {
+		t.Fatalf("retrieve: %+v, %v", r.Hits, err)
+	}
+	if _, err := os.Stat(legacy); !os.IsNotExist(err) {
+		t.Errorf("the old name is still there: %v", err)
+	}
+	st, err := ix.Sync(ctx, append(arts[:len(arts):len(arts)], &supportbot.Article{ID: "new", Lang: "en", Title: "New", Category: "fees", Body: "Something new."}), nil)
+	if err != nil || !st.Trained || len(st.Unchanged) != len(arts) {
+		t.Fatalf("sync: %+v, %v", st, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(data, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
+		t.Fatalf("after Sync the snapshot is not zstd: % x, %v", data[:min(4, len(data))], err)
+	}
 }

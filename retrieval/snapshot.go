@@ -158,6 +158,8 @@ func decompress(br *bufio.Reader) (io.ReadCloser, error) {
 	if head, _ := br.Peek(len(gzipMagic)); bytes.Equal(head, gzipMagic) {
 		return gzip.NewReader(br)
 	}
+	// One stream, read once: no decoding goroutines ahead of the reader,
+	// and buffers sized to the stream, not to the fastest throughput.
 	zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 	if err != nil {
 		return nil, err

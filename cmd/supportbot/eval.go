@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -259,6 +260,9 @@ func readQueries(path string) ([]evalQuery, error) {
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for line := 1; sc.Scan(); line++ {
 		b := sc.Bytes()
+		if line == 1 {
+			b = bytes.TrimPrefix(b, []byte("\ufeff")) // a byte-order mark, as Windows editors write
+		}
 		if len(strings.TrimSpace(string(b))) == 0 {
 			continue
 		}

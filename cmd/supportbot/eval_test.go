@@ -25,8 +25,9 @@ func TestEvalChecksTheQueries(t *testing.T) {
 			t.Errorf("%s: err = %v, want %q", body, err, want)
 		}
 	}
-	os.WriteFile(queries, []byte(`{"query": "when will my card arrive", "expected": ["card"], "language": "EN"}`+"\n"+
-		`{"query": "staking rewards", "expected": ["staking"], "language": "en"}`+"\n"), 0o644)
+	// A byte-order mark and CRLF line ends, as Windows editors save it.
+	os.WriteFile(queries, []byte("\ufeff"+`{"query": "when will my card arrive", "expected": ["card"], "language": "EN"}`+"\r\n"+
+		`{"query": "staking rewards", "expected": ["staking"], "language": "en"}`+"\r\n"), 0o644)
 	_, stderr, err := run(t, "", "--data-dir", data, "eval", dir)
 	if err != nil || !strings.Contains(stderr, "queries.jsonl:2: expected article \"staking\" is not among the articles") {
 		t.Fatalf("err = %v, stderr = %s", err, stderr)

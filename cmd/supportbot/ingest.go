@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/knowledge"
 	"github.com/supportbot/supportbot/retrieval"
 )
@@ -108,10 +109,63 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 		fmt.Fprintf(stdout, "  note: %s %s fewer than %d example questions (%s): they are matched from their headings and sentences, and found less often; add the questions users ask (supportbot unanswered lists those the help center missed)\n",
 			count(len(few), "article", "articles"), have, retrieval.MinQuestions, strings.Join(firstN(few, 5), ", "))
 	}
+	for _, note := range partlyTranslated(res.Articles) {
+		fmt.Fprintf(stdout, "  note: %s\n", note)
+	}
 	if len(res.Errors) > 0 {
 		return exitError(1) // the good articles are indexed; the exit status says some were not
 	}
 	return nil
+}
+
+// partlyTranslated names the languages that have some of the help
+// center's articles but not all, grouped by what they lack. A language's
+// questions about its missing articles are pulled to the articles it has:
+// on the demo help center with nine languages at ten of 32 articles, 198
+// such queries found their article first 22% of the time, 88% once it was
+// translated (supportbot eval). With none of a language's articles, its
+// questions find them in other languages 83% of the time
+// (TestQualityCrossLingual).
+func partlyTranslated(arts []*supportbot.Article) []string {
+	ids := map[string]bool{}
+	byLang := map[string]map[string]bool{}
+	for _, a := range arts {
+		ids[a.ID] = true
+		if byLang[a.Lang] == nil {
+			byLang[a.Lang] = map[string]bool{}
+		}
+		byLang[a.Lang][a.ID] = true
+	}
+	var order []string // missing sets, in the order of their first language
+	langs := map[string][]string{}
+	for _, lang := range slices.Sorted(maps.Keys(byLang)) {
+		var missing []string
+		for _, id := range slices.Sorted(maps.Keys(ids)) {
+			if !byLang[lang][id] {
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		key := strings.Join(missing, ", ")
+		if langs[key] == nil {
+			order = append(order, key)
+		}
+		langs[key] = append(langs[key], lang)
+	}
+	var notes []string
+	for _, key := range order {
+		missing := strings.Split(key, ", ")
+		ls := strings.Join(langs[key], ", ")
+		has := "has"
+		if len(langs[key]) > 1 {
+			has = "have"
+		}
+		notes = append(notes, fmt.Sprintf("%s %s %d of %s (missing %s): questions in %s about the missing ones are found far less often than with all of them translated or none; translate them",
+			ls, has, len(ids)-len(missing), count(len(ids), "article", "articles"), strings.Join(firstN(missing, 5), ", "), ls))
+	}
+	return notes
 }
 
 // firstN is s cut to n elements, with "..." for the rest.

@@ -136,8 +136,9 @@ func partlyTranslated(arts []*supportbot.Article) []string {
 		}
 		byLang[a.Lang][a.ID] = true
 	}
-	var order []string // missing sets, in the order of their first language
-	langs := map[string][]string{}
+	type gap struct{ missing, langs []string }
+	var gaps []*gap // in the order of their first language
+	byMissing := map[string]*gap{}
 	for _, lang := range slices.Sorted(maps.Keys(byLang)) {
 		var missing []string
 		for _, id := range slices.Sorted(maps.Keys(ids)) {
@@ -148,22 +149,22 @@ func partlyTranslated(arts []*supportbot.Article) []string {
 		if len(missing) == 0 {
 			continue
 		}
-		key := strings.Join(missing, ", ")
-		if langs[key] == nil {
-			order = append(order, key)
+		key := strings.Join(missing, "\x00")
+		if byMissing[key] == nil {
+			byMissing[key] = &gap{missing: missing}
+			gaps = append(gaps, byMissing[key])
 		}
-		langs[key] = append(langs[key], lang)
+		byMissing[key].langs = append(byMissing[key].langs, lang)
 	}
 	var notes []string
-	for _, key := range order {
-		missing := strings.Split(key, ", ")
-		ls := strings.Join(langs[key], ", ")
+	for _, g := range gaps {
+		ls := strings.Join(g.langs, ", ")
 		has := "has"
-		if len(langs[key]) > 1 {
+		if len(g.langs) > 1 {
 			has = "have"
 		}
 		notes = append(notes, fmt.Sprintf("%s %s %d of %s (missing %s): questions in %s about the missing ones are found far less often than with all of them translated or none; translate them",
-			ls, has, len(ids)-len(missing), count(len(ids), "article", "articles"), strings.Join(firstN(missing, 5), ", "), ls))
+			ls, has, len(ids)-len(g.missing), count(len(ids), "article", "articles"), strings.Join(firstN(g.missing, 5), ", "), ls))
 	}
 	return notes
 }

@@ -385,8 +385,8 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 	}
 	// The linear model is also kept for questions outside the data's
 	// range (see confidence), where it is the safer one: monotone in
-	// each feature.
-	c.Linear = fitLogistic(zs, d, ys, 1e-2)
+	// each feature, and in the direction that feature can only point.
+	c.Linear = fitMonotone(zs, ys, 1e-2)
 	if rare < minPairEvidence {
 		c.W, c.B = c.Linear[:d], c.Linear[d]
 	} else {
@@ -449,6 +449,45 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 // fitLogistic fits a logistic regression on the first dim values of each
 // of zs by Newton's method with a ridge penalty lambda (not on the bias),
 // and returns the weights with the bias last.
+// confSign is the direction in which each confidence feature (see
+// confFeatures) can only move the odds that the top article is right:
+// scores, similarities, margins and agreement up; the share of unknown
+// words and n-grams and the pseudo-outlier class's score down.
+var confSign = [numConfFeatures]float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1}
+
+// fitMonotone fits the linear logistic model over the standardised
+// features with every weight's sign as confSign says, or zero. The
+// features are strongly correlated, and on a small help center's few
+// hundred questions an unconstrained fit gives some of them the wrong
+// sign as a contrast to the others (it weighed the softmax regression's
+// top probability negatively, so that a Chinese question about the
+// weather on a four-article English help center got 0.45 because no
+// article was likely). Active set: drop the feature whose weight is the
+// most wrong and refit, until none is; a dropped feature's column is
+// zeroed, which the ridge holds at a zero weight.
+func fitMonotone(zs [][]float64, ys []bool, lambda float64) []float64 {
+	const d = numConfFeatures
+	cols := make([][]float64, len(zs))
+	for i, z := range zs {
+		cols[i] = slices.Clone(z[:d])
+	}
+	for {
+		w := fitLogistic(cols, d, ys, lambda)
+		worst := -1
+		for j := range d {
+			if v := w[j] * confSign[j]; v < 0 && (worst < 0 || v < w[worst]*confSign[worst]) {
+				worst = j
+			}
+		}
+		if worst < 0 {
+			return w
+		}
+		for _, z := range cols {
+			z[worst] = 0
+		}
+	}
+}
+
 func fitLogistic(zs [][]float64, dim int, ys []bool, lambda float64) []float64 {
 	n := float64(len(zs))
 	dim++ // the bias

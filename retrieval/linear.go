@@ -193,6 +193,12 @@ func (v *vectorizer) transformNovelty(text, lang string) (sparse, novelty) {
 	}
 	if n := seen[textfeat.BlockChar]; n > 0 {
 		nov.UnknownChars = float32(unknown[textfeat.BlockChar]) / float32(n)
+	} else {
+		// Text in CJK scripts has no char n-grams inside words: its
+		// characters and their pairs are its word features. Reporting
+		// 0 here said "every n-gram known" of a Chinese question on an
+		// English help center.
+		nov.UnknownChars = nov.UnknownWords
 	}
 	return out, nov
 }

@@ -69,3 +69,20 @@ func TestNoveltyCountsUnseenWords(t *testing.T) {
 		t.Fatalf("unknown char shares: %v, %v, %v", seen.UnknownChars, mixed.UnknownChars, unseen.UnknownChars)
 	}
 }
+
+// Text in a CJK script has no char n-grams inside words (its characters
+// are its word features), so its unknown char share is its unknown word
+// share: a Chinese question on an English help center is all unknown, and
+// one on a Chinese help center is not.
+func TestNoveltyOfCJKText(t *testing.T) {
+	v := &vectorizer{Opts: vecOptions, BlockWeight: blockWeights}
+	v.fit([]string{"reset my password", "忘记密码怎么办"}, []string{"en", "zh-Hans"}, 1)
+	_, weather := v.transformNovelty("明天天气怎么样", "zh-Hans")
+	if weather.UnknownChars < 0.5 || weather.UnknownChars != weather.UnknownWords {
+		t.Fatalf("unseen Chinese text: unknown words %v, chars %v", weather.UnknownWords, weather.UnknownChars)
+	}
+	_, seen := v.transformNovelty("忘记密码", "zh-Hans")
+	if seen.UnknownChars != 0 {
+		t.Fatalf("seen Chinese text: unknown chars %v", seen.UnknownChars)
+	}
+}

@@ -45,6 +45,14 @@ func TestSmallHelpCenterKnowsWhatItDoesNotCover(t *testing.T) {
 			t.Fatal(err)
 		}
 		th := ix.AbstainThreshold()
+		// The linear confidence model (the whole model here, and the one
+		// for questions outside the fitted range) must not weigh any
+		// feature against its meaning (see confSign).
+		for j, w := range ix.current().tuning.Calibration.Linear[:numConfFeatures] {
+			if w*confSign[j] < 0 {
+				t.Errorf("%s: confidence feature %d weighed %.3f, against its sign %v", tc.name, j, w, confSign[j])
+			}
+		}
 		for q, want := range map[string]string{
 			"Why is my withdrawal still pending?":                     "withdrawal-pending",
 			"I lost my phone with google authenticator":               "lost-2fa",

@@ -46,6 +46,7 @@ type candidate struct {
 // question whose article was held out entirely (a simulated unknown intent).
 type cvQuery struct {
 	Gold    int
+	Lang    string // the question's language
 	Cands   []candidate
 	Novelty novelty
 }
@@ -287,6 +288,16 @@ type Validation struct {
 	Unknown          int     // of which from held-out articles
 	HitAt1           float64 // top-1 accuracy on the known-article questions
 	DecisionAccuracy float64 // right answers plus right abstentions, at Threshold
+	// ByLanguage is HitAt1 for each language's known-article questions:
+	// which language's example questions the help center should work on.
+	ByLanguage map[string]LanguageValidation
+}
+
+// LanguageValidation is cross-validation's top-1 accuracy on one
+// language's held-out questions about known articles.
+type LanguageValidation struct {
+	Questions int
+	HitAt1    float64
 }
 
 // defaultCalibration is used before there is data to fit one: it maps the

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 
@@ -129,6 +130,21 @@ func TestArticleWithoutQuestionsIsFound(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d first", hits, n)
+	// Cross-validation reports each language's held-out questions, and
+	// they add up to the whole.
+	v := ix.Validation()
+	var known int
+	var right float64
+	for l, lv := range v.ByLanguage {
+		if !langs[l] || lv.Questions == 0 || lv.HitAt1 <= 0 || lv.HitAt1 > 1 {
+			t.Errorf("cross-validation of %s: %+v", l, lv)
+		}
+		known += lv.Questions
+		right += lv.HitAt1 * float64(lv.Questions)
+	}
+	if len(v.ByLanguage) != len(langs) || known != v.Questions-v.Unknown || math.Abs(right/float64(known)-v.HitAt1) > 1e-9 {
+		t.Errorf("cross-validation by language %+v does not add up to %+v", v.ByLanguage, v)
+	}
 	if n < 40 || float64(hits) < 0.4*float64(n) {
 		t.Errorf("%d of %d queries about articles without questions found them first", hits, n)
 	}

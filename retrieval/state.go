@@ -742,7 +742,7 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 				gold = -1
 			}
 			cands, nov := s.merge(r, qs[j], n, cs[j].dense, cs[j].bm25, unknown)
-			cv = append(cv, cvQuery{Gold: gold, Cands: cands, Novelty: nov})
+			cv = append(cv, cvQuery{Gold: gold, Lang: exs[i].Lang, Cands: cands, Novelty: nov})
 		}
 	}
 	if progress != nil {
@@ -762,18 +762,27 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	cal.Labels = st
 	cal.CV.Questions = len(cv)
 	known, right := 0, 0
-	for i := range cv {
+	byLang := map[string][2]int{} // known, right
+	for i, q := range cv {
 		if unk[i] {
 			cal.CV.Unknown++
 			continue
 		}
 		known++
+		c := byLang[q.Lang]
+		c[0]++
 		if ys[i] {
 			right++
+			c[1]++
 		}
+		byLang[q.Lang] = c
 	}
 	if known > 0 {
 		cal.CV.HitAt1 = float64(right) / float64(known)
+		cal.CV.ByLanguage = make(map[string]LanguageValidation, len(byLang))
+		for l, c := range byLang {
+			cal.CV.ByLanguage[l] = LanguageValidation{Questions: c[0], HitAt1: float64(c[1]) / float64(c[0])}
+		}
 	}
 	return &tuning{Fusion: fu, Calibration: cal}, nil
 }

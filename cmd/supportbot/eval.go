@@ -48,12 +48,19 @@ type evalReport struct {
 	Rejected         int                    `json:"rejected"` // article and lexicon files that did not load
 	Threshold        float64                `json:"threshold"`
 	ByLanguage       map[string]*langReport `json:"by_language"`
+
+	// CVHitAt1 is cross-validation's hit@1 on the articles' own example
+	// questions, held out in turn (the queries play no part in it): what
+	// the engine expects on questions like those, to set the queries'
+	// figure against.
+	CVHitAt1 *float64 `json:"cv_hit_at_1,omitempty"`
 }
 
 type langReport struct {
-	Queries  int     `json:"queries"`
-	HitAt1   float64 `json:"hit_at_1"`
-	Accuracy float64 `json:"accuracy"`
+	Queries  int      `json:"queries"`
+	HitAt1   float64  `json:"hit_at_1"`
+	Accuracy float64  `json:"accuracy"`
+	CVHitAt1 *float64 `json:"cv_hit_at_1,omitempty"` // absent without example questions in the language
 
 	answerable, hits1, correct int
 }
@@ -143,6 +150,14 @@ func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr 
 	rep.Articles = len(res.Articles)
 	rep.Rejected = len(res.Errors)
 	rep.Threshold = round(svc.Threshold(), 4)
+	if v := idx.Validation(); v.Questions > 0 {
+		rep.CVHitAt1 = new(round(v.HitAt1, 4))
+		for l, lr := range rep.ByLanguage {
+			if lv, ok := v.ByLanguage[l]; ok {
+				lr.CVHitAt1 = new(round(lv.HitAt1, 4))
+			}
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -312,6 +327,9 @@ func printReport(w io.Writer, dir string, r *evalReport) {
 		{"p50_ms", fmt.Sprintf("%.3f", r.P50Ms)}, {"p99_ms", fmt.Sprintf("%.3f", r.P99Ms)},
 		{"index_seconds", fmt.Sprintf("%.2f", r.IndexSeconds)},
 	}
+	if r.CVHitAt1 != nil {
+		rows = append(rows, [2]string{"cv_hit_at_1", fmt.Sprintf("%.4f  (cross-validation on the example questions)", *r.CVHitAt1)})
+	}
 	for _, row := range rows {
 		fmt.Fprintf(w, "  %-18s %s\n", row[0], row[1])
 	}
@@ -321,10 +339,14 @@ func printReport(w io.Writer, dir string, r *evalReport) {
 	}
 	sort.Strings(langs)
 	if len(langs) > 1 {
-		fmt.Fprintf(w, "\n  %-8s %8s %9s %9s\n", "language", "queries", "hit_at_1", "accuracy")
+		fmt.Fprintf(w, "\n  %-8s %8s %9s %9s %12s\n", "language", "queries", "hit_at_1", "accuracy", "cv_hit_at_1")
 		for _, l := range langs {
 			lr := r.ByLanguage[l]
-			fmt.Fprintf(w, "  %-8s %8d %9.4f %9.4f\n", l, lr.Queries, lr.HitAt1, lr.Accuracy)
+			cv := "-"
+			if lr.CVHitAt1 != nil {
+				cv = fmt.Sprintf("%.4f", *lr.CVHitAt1)
+			}
+			fmt.Fprintf(w, "  %-8s %8d %9.4f %9.4f %12s\n", l, lr.Queries, lr.HitAt1, lr.Accuracy, cv)
 		}
 	}
 }

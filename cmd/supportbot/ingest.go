@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -112,10 +113,36 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	for _, note := range partlyTranslated(res.Articles) {
 		fmt.Fprintf(stdout, "  note: %s\n", note)
 	}
+	if line := validationLine(idx.Validation()); line != "" {
+		fmt.Fprintf(stdout, "  %s\n", line)
+	}
 	if len(res.Errors) > 0 {
 		return exitError(1) // the good articles are indexed; the exit status says some were not
 	}
 	return nil
+}
+
+// validationLine says how well the ranker finds the articles of its own
+// example questions when they are held out, overall and, with several
+// languages, for each, weakest first: the languages whose questions most
+// need more or better examples. Empty when cross-validation did not run
+// (too few example questions).
+func validationLine(v retrieval.Validation) string {
+	if v.Questions == 0 {
+		return ""
+	}
+	line := fmt.Sprintf("cross-validation on the example questions: hit@1 %.3f", v.HitAt1)
+	if len(v.ByLanguage) < 2 {
+		return line
+	}
+	langs := slices.SortedFunc(maps.Keys(v.ByLanguage), func(a, b string) int {
+		return cmp.Or(cmp.Compare(v.ByLanguage[a].HitAt1, v.ByLanguage[b].HitAt1), cmp.Compare(a, b))
+	})
+	parts := make([]string, len(langs))
+	for i, l := range langs {
+		parts[i] = fmt.Sprintf("%s %.2f", l, v.ByLanguage[l].HitAt1)
+	}
+	return line + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // partlyTranslated names the languages that have some of the help

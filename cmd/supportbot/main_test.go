@@ -93,6 +93,14 @@ func TestIngestNamesPartlyTranslatedLanguages(t *testing.T) {
 		strings.Contains(out, "en has") || strings.Contains(out, "zh-Hans has") {
 		t.Fatalf("out = %s, err = %v", out, err)
 	}
+	// And how well each language's example questions find their article.
+	_, line, _ := strings.Cut(out, "cross-validation on the example questions: hit@1 ")
+	line, _, _ = strings.Cut(line, "\n")
+	for _, l := range []string{"en ", "zh-Hans ", "fr ", "es ", "ru "} {
+		if !strings.Contains(line, l) {
+			t.Errorf("no cross-validation figure for %s: %q", l, line)
+		}
+	}
 }
 
 func TestIngestReportsChangesAndBrokenFiles(t *testing.T) {
@@ -366,6 +374,12 @@ func TestEvalJSON(t *testing.T) {
 	en := rep["by_language"].(map[string]any)["en"].(map[string]any)
 	if en["queries"].(float64) != 3 {
 		t.Errorf("by_language = %v", en)
+	}
+	// Cross-validation on the articles' own questions, to set against the queries.
+	for _, m := range []map[string]any{rep, en} {
+		if cv, ok := m["cv_hit_at_1"].(float64); !ok || cv <= 0 || cv > 1 {
+			t.Errorf("cv_hit_at_1 = %v in %v", m["cv_hit_at_1"], m)
+		}
 	}
 	// eval never writes into the data folder.
 	if entries, _ := os.ReadDir(data); len(entries) != 0 {

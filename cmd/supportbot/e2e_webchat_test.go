@@ -147,8 +147,11 @@ func TestE2EWebchat(t *testing.T) {
 	t.Run("IngestedArticleAppears", func(t *testing.T) {
 		tab := tab.For(t)
 		dir := t.TempDir()
-		// The demo articles plus one new one: ingest indexes exactly the folder.
-		err := fs.WalkDir(knowledge.Demo(), "articles", func(p string, d fs.DirEntry, err error) error {
+		// The demo's English articles plus one new one: ingest indexes
+		// exactly the folder, so the other languages leave the site. All
+		// eleven would retrain on 15,000 example questions, close to three
+		// minutes under the race detector, for the same finding.
+		err := fs.WalkDir(knowledge.Demo(), "articles/en", func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
 			}

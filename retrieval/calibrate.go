@@ -457,9 +457,6 @@ func fitCalibration(xs [][numConfFeatures]float64, ys, unknown []bool) calibrati
 	return c
 }
 
-// fitLogistic fits a logistic regression on the first dim values of each
-// of zs by Newton's method with a ridge penalty lambda (not on the bias),
-// and returns the weights with the bias last.
 // confSign is the direction in which each confidence feature (see
 // confFeatures) can only move the odds that the top article is right:
 // scores, similarities, margins and agreement up; the share of unknown
@@ -499,6 +496,9 @@ func fitMonotone(zs [][]float64, ys []bool, lambda float64) []float64 {
 	}
 }
 
+// fitLogistic fits a logistic regression on the first dim values of each
+// of zs by Newton's method with a ridge penalty lambda (not on the bias),
+// and returns the weights with the bias last.
 func fitLogistic(zs [][]float64, dim int, ys []bool, lambda float64) []float64 {
 	n := float64(len(zs))
 	dim++ // the bias

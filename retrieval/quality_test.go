@@ -123,12 +123,14 @@ func TestQualityBanking77Open(t *testing.T) {
 
 // TestQualityCrossLingual: for each of five languages, remove the demo
 // help center's versions in that language and ask their example questions
-// (about 1,400 a language, all 32 articles): they must still find the
+// (about 1,600 a language, all 32 articles): they must still find the
 // article, now only in other languages (through the lexicon's concepts,
-// shared terms and char n-grams). Measured 0.862 (fr 0.89, vi 0.85), so
-// the bar is 0.84. It was 0.890 when these languages had only the ten most
-// asked articles, whose 2,000 questions were an easier set (0.51 without
-// the lexicon).
+// shared terms and char n-grams). Measured 0.818 (fr 0.83, vi 0.80), so
+// the bar is 0.80. Six questions an article are in plain words, without
+// the help center's terms, and are harder to find across languages: on
+// the others it is 0.850 (0.862 before the plain-words ones were added).
+// It was 0.890 when these languages had only the ten most asked articles,
+// whose 2,000 questions were an easier set (0.51 without the lexicon).
 func TestQualityCrossLingual(t *testing.T) {
 	skipUnlessQuality(t)
 	lr, err := knowledge.LoadDir(filepath.Join("..", "knowledge", "demo", "articles"))
@@ -165,7 +167,7 @@ func TestQualityCrossLingual(t *testing.T) {
 	}
 	got := float64(right) / float64(total)
 	t.Logf("cross-lingual hit@1 %.3f", got)
-	if got < 0.84 {
-		t.Errorf("cross-lingual hit@1 %.3f, want >= 0.84", got)
+	if got < 0.80 {
+		t.Errorf("cross-lingual hit@1 %.3f, want >= 0.80", got)
 	}
 }

@@ -761,21 +761,22 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	cal := fitCalibration(xs, ys, unk)
 	cal.Labels = st
 	cal.CV.Questions = len(cv)
-	known, right := 0, 0
-	byLang := map[string][2]int{} // known, right
+	byLang := map[string][2]int{} // known-article questions, right ones
 	for i, q := range cv {
 		if unk[i] {
 			cal.CV.Unknown++
 			continue
 		}
-		known++
 		c := byLang[q.Lang]
 		c[0]++
 		if ys[i] {
-			right++
 			c[1]++
 		}
 		byLang[q.Lang] = c
+	}
+	known, right := 0, 0
+	for _, c := range byLang {
+		known, right = known+c[0], right+c[1]
 	}
 	if known > 0 {
 		cal.CV.HitAt1 = float64(right) / float64(known)

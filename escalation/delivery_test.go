@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -105,7 +106,9 @@ func testOutboxRetry(t *testing.T) {
 		}
 	})
 	t.Run("GiveUpAfter", func(t *testing.T) {
-		ch.fail = []error{down, down, down, down, down, down, down, down, down, down, down, down, down, down, down}
+		// More failures than the attempts below can use: with 9 s steps and
+		// an 8 s cap plus jitter, each step may or may not make an attempt.
+		ch.fail = slices.Repeat([]error{down}, 40)
 		if _, err := e.svc.Reply(ctx, e.admin, tk.ID, "Hello?", ""); err != nil {
 			t.Fatal(err)
 		}

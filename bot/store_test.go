@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -68,6 +69,96 @@ func TestStore(t *testing.T) {
 		}
 		if a, err := s.ListAudit(ctx, 5); err != nil || len(a) != 1 || a[0].Action != "freeze_account" {
 			t.Fatalf("audit = %+v, %v", a, err)
+		}
+	})
+}
+
+// TestActivity: the insights figures are summed by UTC day, language,
+// channel, escalation reason and article; days without questions are
+// there with zeros, and what is not a question (small talk, ticket status)
+// or is older than the period is not counted.
+func TestActivity(t *testing.T) {
+	sqldbtest.Run(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		s, err := bot.OpenStore(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		now := day0
+		bot.SetStoreClock(s, func() time.Time { return now })
+		n := 0
+		say := func(at time.Time, channel, lang string, d supportbot.Decision, reason, article string) string {
+			t.Helper()
+			now = at
+			n++
+			id := fmt.Sprint("r", n)
+			r := supportbot.Reply{ID: id, Text: "x", Lang: lang, Decision: d, Reason: reason}
+			if article != "" {
+				r.Citations = []supportbot.Citation{{ArticleID: article}, {ArticleID: "other"}}
+			}
+			m := supportbot.Message{Channel: channel, UserID: "u", ConversationID: fmt.Sprint("c", n), Text: "q"}
+			if err := s.SaveExchange(ctx, m, r); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		say(day0.Add(-time.Hour), "web", "en", supportbot.DecisionAnswer, "answered", "old") // before the period
+		r1 := say(day0.Add(1*time.Hour), "web", "en", supportbot.DecisionAnswer, "answered", "reset-password")
+		say(day0.Add(23*time.Hour), "telegram", "ko", supportbot.DecisionAnswer, "answered", "reset-password")
+		say(day0.Add(25*time.Hour), "telegram", "ko", supportbot.DecisionEscalate, "low_confidence", "")
+		say(day0.Add(26*time.Hour), "telegram", "ko", supportbot.DecisionSmallTalk, "greeting", "")
+		// Day 2 is quiet; day 3 has two escalations and a clarification.
+		say(day0.Add(72*time.Hour), "web", "ru", supportbot.DecisionEscalate, "account_compromised", "account-compromised")
+		say(day0.Add(73*time.Hour), "discord", "ru", supportbot.DecisionEscalate, "low_confidence", "")
+		say(day0.Add(74*time.Hour), "web", "ru", supportbot.DecisionClarify, "low_confidence", "")
+		say(day0.Add(75*time.Hour), "web", "ru", supportbot.DecisionStatus, "ticket_status", "")
+		for _, helpful := range []bool{true, true, false} {
+			if _, err := s.SaveFeedback(ctx, supportbot.Feedback{ReplyID: r1, Channel: "web", ConversationID: "c2", Helpful: helpful}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		a, err := s.Activity(ctx, day0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (bot.Counts{Answered: 2, Clarified: 1, Escalated: 3}); a.Total != want {
+			t.Errorf("total %+v, want %+v", a.Total, want)
+		}
+		if len(a.Days) != 4 || !a.Days[0].Day.Equal(day0) || !a.Days[3].Day.Equal(day0.AddDate(0, 0, 3)) {
+			t.Fatalf("days %+v", a.Days)
+		}
+		for i, want := range []bot.Counts{{Answered: 2}, {Escalated: 1}, {}, {Clarified: 1, Escalated: 2}} {
+			if a.Days[i].Counts != want {
+				t.Errorf("day %d: %+v, want %+v", i, a.Days[i].Counts, want)
+			}
+		}
+		keys := func(kcs []bot.KeyCount) string {
+			s := ""
+			for _, kc := range kcs {
+				s += fmt.Sprintf("%s:%d/%d ", kc.Key, kc.Answered, kc.Questions())
+			}
+			return s
+		}
+		for name, got := range map[string]string{
+			"languages": keys(a.ByLanguage), "channels": keys(a.ByChannel), "reasons": keys(a.Reasons), "articles": keys(a.Articles),
+		} {
+			want := map[string]string{
+				"languages": "ru:0/3 ko:1/2 en:1/1 ",
+				"channels":  "web:1/3 telegram:1/2 discord:0/1 ",
+				"reasons":   "low_confidence:0/2 account_compromised:0/1 ",
+				"articles":  "reset-password:2/2 ",
+			}[name]
+			if got != want {
+				t.Errorf("%s: %q, want %q", name, got, want)
+			}
+		}
+		if a.Helpful != 2 || a.Unhelpful != 1 || a.HelpfulRate() < 0.66 || a.HelpfulRate() > 0.67 {
+			t.Errorf("ratings %d/%d", a.Helpful, a.Unhelpful)
+		}
+		if r := a.Total.AnswerRate(); r < 0.33 || r > 0.34 {
+			t.Errorf("answer rate %v", r)
 		}
 	})
 }

@@ -27,6 +27,8 @@ type App struct {
 	// connectors see.
 	Bot     *bot.Service
 	Handler supportbot.Handler
+	// Store is the bot's conversations, feedback and audit trail.
+	Store *bot.Store
 	// LLM is nil when no model is configured.
 	LLM supportbot.LLM
 	// Escalator is set by setupEscalation.

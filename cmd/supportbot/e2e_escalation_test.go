@@ -20,7 +20,8 @@ import (
 // ticket number; an agent logs in to the console, finds the ticket in the
 // queue, replies; the reply appears in the visitor's widget without a
 // reload; the visitor's follow-up appears live in the console; the agent
-// solves the ticket and the visitor rates it from the widget.
+// solves the ticket and the visitor rates it from the widget; the
+// console's insights count the chat.
 func TestE2EEscalation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test")
@@ -119,5 +120,13 @@ func TestE2EEscalation(t *testing.T) {
 		if csat != 5 || status != "solved" {
 			t.Fatalf("ticket csat %d status %s", csat, status)
 		}
+	})
+
+	t.Run("InsightsCountTheChat", func(t *testing.T) {
+		a := agent.For(t)
+		a.Navigate(base + "/console/insights")
+		a.Wait("the web chat's escalation for a person in the charts",
+			`document.querySelector('#chart-channels g.row[data-key="webchat"]') && document.querySelector('#chart-reasons g.row[data-key="asked_for_human"]')`)
+		a.Shot("07-console-insights")
 	})
 }

@@ -56,6 +56,7 @@ func openApp(ctx context.Context, cfg *Config, logOut io.Writer, serving bool) (
 	if err != nil {
 		return nil, err
 	}
+	app.Store = store
 	if serving {
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

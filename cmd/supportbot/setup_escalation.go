@@ -40,6 +40,9 @@ func setupEscalation(app *App) error {
 	if app.Index != nil {
 		opts.Retriever = app.Index
 	}
+	if app.Store != nil {
+		opts.Insights = app.Store
+	}
 	con, err := console.New(svc, opts)
 	if err != nil {
 		return fmt.Errorf("console: %w", err)

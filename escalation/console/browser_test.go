@@ -66,6 +66,17 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string) {
 	}
 }
 
+// logIn opens the console at base and logs in as the site's admin.
+func logIn(base string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/console/"),
+		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "admin@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#password"), adminPassword),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+	)
+}
+
 // waitText waits until the element's text contains want.
 func waitText(sel, want string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](fmt.Sprintf(`(document.querySelector(%q) || {}).innerText && document.querySelector(%q).innerText.includes(%q)`,
@@ -86,11 +97,7 @@ func TestBrowserAgentFlow(t *testing.T) {
 	tk := s.escalate(t, "visitor-1", "Deposit not credited <b>after 2h</b>", "I sent 0.5 ETH two hours ago and it is not in my account")
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(s.URL+"/console/"),
-		chromedp.WaitVisible(chromedp.CSS("#login-form")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "admin@example.com"),
-		chromedp.SendKeys(chromedp.CSS("#password"), adminPassword),
-		chromedp.Click(chromedp.CSS("#login-submit")),
+		logIn(s.URL),
 		chromedp.WaitVisible(chromedp.CSS(".ticket-row")),
 		waitText("#queue", "Deposit not credited <b>after 2h</b>"),
 	)

@@ -55,6 +55,9 @@ type Options struct {
 	Retriever supportbot.Retriever
 	// LLM drafts replies; nil hides the "Draft with AI" button.
 	LLM supportbot.LLM
+	// Insights feeds the insights page (the bot's answers, escalations
+	// and unanswered questions, with charts); nil hides it.
+	Insights Insights
 	// Log receives errors; nil discards.
 	Log logrus.FieldLogger
 }
@@ -116,6 +119,7 @@ func (c *Console) routes() {
 	page("POST "+Prefix+"/deliveries/{id}/retry", c.retryForm)
 	page("GET "+Prefix+"/attachments/{id}", c.attachment)
 	page("GET "+Prefix+"/admin", c.adminPage)
+	page("GET "+Prefix+"/insights", c.insightsPage)
 	page("POST "+Prefix+"/admin/agents", c.addAgentForm)
 	page("POST "+Prefix+"/admin/agents/{id}/active", c.agentActiveForm)
 	page("POST "+Prefix+"/admin/agents/{id}/password", c.agentPasswordForm)
@@ -129,6 +133,7 @@ func (c *Console) routes() {
 	}
 	api("GET "+Prefix+"/events", c.events)
 	api("GET "+Prefix+"/api/me", c.apiMe)
+	api("GET "+Prefix+"/api/insights", c.apiInsights)
 	api("GET "+Prefix+"/api/tickets", c.apiTickets)
 	api("GET "+Prefix+"/api/tickets/{id}", c.apiTicket)
 	api("POST "+Prefix+"/api/tickets/{id}/reply", c.apiReply)

@@ -26,7 +26,9 @@ type base struct {
 	Path    string
 	Flash   *flash
 	Now     time.Time
-	names   map[string]string
+	// Insights shows the insights page in the menu.
+	Insights bool
+	names    map[string]string
 }
 
 type flash struct{ Kind, Text string }
@@ -72,14 +74,17 @@ func span(d time.Duration) string {
 	return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
 }
 
+// langName names a language tag in its own language ("Español").
+func langName(tag string) string {
+	if n, ok := supportbot.LanguageNames[tag]; ok {
+		return n
+	}
+	return tag
+}
+
 var funcs = template.FuncMap{
-	"t": tr,
-	"langName": func(tag string) string {
-		if n, ok := supportbot.LanguageNames[tag]; ok {
-			return n
-		}
-		return tag
-	},
+	"t":        tr,
+	"langName": langName,
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
@@ -96,6 +101,7 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%d B", n)
 	},
 	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
 	// detail renders an audit event's detail as "key=value" pairs, sorted.
 	"detail": func(e escalation.Event) string {
 		keys := make([]string, 0, len(e.Detail))
@@ -117,7 +123,7 @@ var funcs = template.FuncMap{
 
 func (c *Console) parseTemplates() error {
 	c.pages = map[string]*template.Template{}
-	for _, p := range []string{"login", "queue", "ticket", "admin"} {
+	for _, p := range []string{"login", "queue", "ticket", "admin", "insights"} {
 		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html")
 		if err != nil {
 			return fmt.Errorf("console template %s: %w", p, err)
@@ -128,7 +134,8 @@ func (c *Console) parseTemplates() error {
 }
 
 func (c *Console) base(r *http.Request, sess *escalation.Session) base {
-	b := base{Lang: pickLang(r), UILangs: uiLangs, Langs: supportbot.Languages, Path: r.URL.RequestURI(), Now: c.svc.Now().UTC()}
+	b := base{Lang: pickLang(r), UILangs: uiLangs, Langs: supportbot.Languages, Path: r.URL.RequestURI(), Now: c.svc.Now().UTC(),
+		Insights: c.opts.Insights != nil}
 	if sess != nil {
 		b.Agent, b.CSRF = sess.Agent, sess.CSRF
 	}

@@ -49,9 +49,13 @@ type Ticket struct {
 	ResolutionDue    time.Time
 	FirstResponseAt  time.Time
 	SolvedAt         time.Time
-	CSAT             int // 1..5; 0 when not rated
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// SLAPausedAt is when the SLA clock stopped because the ticket waits
+	// on the user (pending); zero while it runs. Leaving pending moves the
+	// targets on by the pause.
+	SLAPausedAt time.Time
+	CSAT        int // 1..5; 0 when not rated
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Open reports whether the ticket still needs work.

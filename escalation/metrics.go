@@ -72,8 +72,7 @@ func (c stateCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	now := c.s.now().UnixMilli()
 	var breached float64
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM esc_tickets WHERE status NOT IN ('solved', 'closed')
-		AND ((first_response_at = 0 AND first_response_due < ?) OR resolution_due < ?)`, now, now).Scan(&breached); err == nil {
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM esc_tickets WHERE `+breachedSQL, now, now).Scan(&breached); err == nil {
 		ch <- prometheus.MustNewConstMetric(descBreached, prometheus.GaugeValue, breached)
 	}
 	for _, kind := range []string{outboxChannel, outboxWebhook} {

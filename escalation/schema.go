@@ -130,4 +130,9 @@ CREATE TABLE IF NOT EXISTS esc_sla (
 	first_response_ms BIGINT NOT NULL,
 	resolution_ms BIGINT NOT NULL
 )`},
+	// While a ticket waits on the user (pending) its SLA clock stops:
+	// sla_paused_at is when it stopped (0 while it runs), sla_paused_ms
+	// the pauses so far, which a change of priority keeps.
+	{Version: 2, SQL: `ALTER TABLE esc_tickets ADD COLUMN sla_paused_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE esc_tickets ADD COLUMN sla_paused_ms BIGINT NOT NULL DEFAULT 0`},
 }

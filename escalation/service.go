@@ -292,17 +292,17 @@ func wants(events []string, typ string) bool {
 // ticketColumns are read by scanTicket, in order.
 const ticketColumns = `id, channel, user_id, conversation_id, account, display_name, lang, subject, category,
 	reason, priority, status, assignee, tags, first_response_due, resolution_due, first_response_at, solved_at,
-	csat, created_at, updated_at`
+	csat, created_at, updated_at, sla_paused_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanTicket(r scanner) (*supportbot.Ticket, error) {
 	var t supportbot.Ticket
 	var prio, status, tags string
-	var frd, rd, fra, sa, ca, ua int64
+	var frd, rd, fra, sa, ca, ua, pa int64
 	if err := r.Scan(&t.ID, &t.Channel, &t.UserID, &t.ConversationID, &t.Account, &t.DisplayName, &t.Lang,
 		&t.Subject, &t.Category, &t.Reason, &prio, &status, &t.Assignee, &tags, &frd, &rd, &fra, &sa,
-		&t.CSAT, &ca, &ua); err != nil {
+		&t.CSAT, &ca, &ua, &pa); err != nil {
 		return nil, err
 	}
 	t.Priority, t.Status = supportbot.Priority(prio), supportbot.Status(status)
@@ -310,6 +310,7 @@ func scanTicket(r scanner) (*supportbot.Ticket, error) {
 	t.FirstResponseDue, t.ResolutionDue = sqldb.Time(frd), sqldb.Time(rd)
 	t.FirstResponseAt, t.SolvedAt = sqldb.Time(fra), sqldb.Time(sa)
 	t.CreatedAt, t.UpdatedAt = sqldb.Time(ca), sqldb.Time(ua)
+	t.SLAPausedAt = sqldb.Time(pa)
 	return &t, nil
 }
 

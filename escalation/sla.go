@@ -64,6 +64,9 @@ func CanChangeStatus(from, to supportbot.Status) error {
 // first-response and resolution targets at now. A target met in time is
 // never breached afterwards.
 func SLAState(t *supportbot.Ticket, now time.Time) (firstResponseBreached, resolutionBreached bool) {
+	if !t.SLAPausedAt.IsZero() {
+		now = t.SLAPausedAt // the clock stopped there
+	}
 	if t.FirstResponseAt.IsZero() {
 		// A ticket solved without a public reply (the user answered
 		// themselves) no longer waits for one.
@@ -78,6 +81,12 @@ func SLAState(t *supportbot.Ticket, now time.Time) (firstResponseBreached, resol
 	}
 	return
 }
+
+// breachedSQL is Breached as a condition on esc_tickets, with the time
+// as its two arguments.
+const breachedSQL = `status NOT IN ('solved', 'closed') AND (
+	(first_response_at = 0 AND first_response_due < CASE WHEN sla_paused_at > 0 THEN sla_paused_at ELSE ? END)
+	OR resolution_due < CASE WHEN sla_paused_at > 0 THEN sla_paused_at ELSE ? END)`
 
 // Breached reports whether an open ticket is past either SLA target, the
 // queue's "SLA breached" filter.

@@ -64,7 +64,7 @@ func (s *Service) ListTickets(ctx context.Context, f Filter) ([]*supportbot.Tick
 	}
 	if f.Breached {
 		now := s.now().UnixMilli()
-		where = append(where, "status NOT IN ('solved', 'closed') AND ((first_response_at = 0 AND first_response_due < ?) OR resolution_due < ?)")
+		where = append(where, breachedSQL)
 		args = append(args, now, now)
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
@@ -295,8 +295,20 @@ func (t *txn) setStatus(ctx context.Context, tk *supportbot.Ticket, to supportbo
 	case to != supportbot.StatusClosed:
 		solvedAt = 0 // reopened
 	}
-	if _, err := t.Exec(ctx, `UPDATE esc_tickets SET status = ?, solved_at = ?, open_key = ?, updated_at = ? WHERE id = ?`,
-		string(to), solvedAt, key, now, tk.ID); err != nil {
+	// Waiting on the user stops the SLA clock; leaving pending moves the
+	// targets on by the pause (the SET expressions read the row as it
+	// was, in SQLite and PostgreSQL alike).
+	var pausedAt int64
+	if to == supportbot.StatusPending {
+		pausedAt = now
+	}
+	if _, err := t.Exec(ctx, `UPDATE esc_tickets SET status = ?, solved_at = ?, open_key = ?, updated_at = ?,
+		first_response_due = CASE WHEN sla_paused_at > 0 AND first_response_at = 0
+			THEN first_response_due + (? - sla_paused_at) ELSE first_response_due END,
+		resolution_due = CASE WHEN sla_paused_at > 0 THEN resolution_due + (? - sla_paused_at) ELSE resolution_due END,
+		sla_paused_ms = CASE WHEN sla_paused_at > 0 THEN sla_paused_ms + (? - sla_paused_at) ELSE sla_paused_ms END,
+		sla_paused_at = ? WHERE id = ?`,
+		string(to), solvedAt, key, now, now, now, now, pausedAt, tk.ID); err != nil {
 		if sqldb.IsUniqueViolation(err) {
 			return supportbot.Errorf(supportbot.ECONFLICT, "The conversation has another open ticket.")
 		}
@@ -335,7 +347,8 @@ func (t *txn) notify(ctx context.Context, tk *supportbot.Ticket, text, reason st
 }
 
 // SetPriority changes a ticket's priority; its SLA deadlines are computed
-// again from when it was opened, with the new priority's targets.
+// again from when it was opened, with the new priority's targets, plus
+// the time it waited on the user.
 func (s *Service) SetPriority(ctx context.Context, by *Agent, ticketID int64, p supportbot.Priority) error {
 	if !validPriority(p) {
 		return supportbot.Errorf(supportbot.EINVALID, "Unknown priority %q.", p)
@@ -358,8 +371,15 @@ func (t *txn) setPriority(ctx context.Context, tk *supportbot.Ticket, p supportb
 		return err
 	}
 	fr, res := dueTimes(tk.CreatedAt, sla.Target(p))
-	if _, err := t.Exec(ctx, `UPDATE esc_tickets SET priority = ?, first_response_due = ?, resolution_due = ?,
-		updated_at = ? WHERE id = ?`, string(p), fr.UnixMilli(), res.UnixMilli(), t.s.now().UnixMilli(), tk.ID); err != nil {
+	// The targets keep the time the ticket already waited on the user
+	// (for the first response, only while none was given).
+	frPaused := "sla_paused_ms"
+	if !tk.FirstResponseAt.IsZero() {
+		frPaused = "0"
+	}
+	if _, err := t.Exec(ctx, `UPDATE esc_tickets SET priority = ?, first_response_due = CAST(? AS BIGINT) + `+frPaused+`,
+		resolution_due = CAST(? AS BIGINT) + sla_paused_ms, updated_at = ? WHERE id = ?`,
+		string(p), fr.UnixMilli(), res.UnixMilli(), t.s.now().UnixMilli(), tk.ID); err != nil {
 		return fmt.Errorf("set priority: %w", err)
 	}
 	return t.event(ctx, tk.ID, EventPriority, by, map[string]any{"from": string(tk.Priority), "to": string(p)})

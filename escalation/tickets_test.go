@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -436,6 +437,59 @@ func testSLA(t *testing.T) {
 			if !escalation.Breached(tk, e.clock.Now()) {
 				t.Errorf("ticket %d listed as breached but is not", tk.ID)
 			}
+		}
+	})
+
+	// Waiting on the user stops the clock: a pending ticket does not
+	// breach while the user takes their time, its targets move on by the
+	// pause when the user answers, and a change of priority keeps it.
+	t.Run("PausedWhilePending", func(t *testing.T) {
+		x := esc("u11", "c11", "q")
+		x.Priority = supportbot.PriorityHigh // 30 min / 2 h
+		tk := mustEscalate(t, e.svc, x)
+		breached := func() bool {
+			t.Helper()
+			ts, err := e.svc.ListTickets(ctx, escalation.Filter{Breached: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inList := slices.ContainsFunc(ts, func(b *supportbot.Ticket) bool { return b.ID == tk.ID })
+			got, _ := e.svc.Ticket(ctx, tk.ID)
+			if inList != escalation.Breached(got, e.clock.Now()) {
+				t.Fatalf("the queue filter (%v) and Breached disagree", inList)
+			}
+			return inList
+		}
+		e.clock.Add(10 * time.Minute)
+		if _, err := e.svc.Reply(ctx, e.admin, tk.ID, "Which coin and network?", supportbot.StatusPending); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Add(5 * time.Hour) // the user answers the next morning
+		if got, _ := e.svc.Ticket(ctx, tk.ID); got.SLAPausedAt.IsZero() || breached() {
+			t.Fatalf("a ticket waiting on the user breached: %+v", got)
+		}
+		if err := e.svc.AddMessage(ctx, tk.ID, supportbot.Message{ID: "m11", Channel: "webchat", UserID: "u11", ConversationID: "c11", Text: "USDT on TRC20"}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.svc.Ticket(ctx, tk.ID)
+		if got.Status != supportbot.StatusOpen || !got.SLAPausedAt.IsZero() || !got.ResolutionDue.Equal(tk.ResolutionDue.Add(5*time.Hour)) {
+			t.Fatalf("after the answer: status %s paused %v resolution due %v, want %v", got.Status, got.SLAPausedAt,
+				got.ResolutionDue, tk.ResolutionDue.Add(5*time.Hour))
+		}
+		if err := e.svc.SetPriority(ctx, e.admin, tk.ID, supportbot.PriorityNormal); err != nil { // 4 h / 24 h
+			t.Fatal(err)
+		}
+		got, _ = e.svc.Ticket(ctx, tk.ID)
+		if want := tk.CreatedAt.Add(24*time.Hour + 5*time.Hour); !got.ResolutionDue.Equal(want) {
+			t.Fatalf("after the priority change: resolution due %v, want %v", got.ResolutionDue, want)
+		}
+		e.clock.Add(23*time.Hour + 40*time.Minute) // 28 h 50 min after opening, 5 h of it paused
+		if breached() {
+			t.Fatal("breached before the moved target")
+		}
+		e.clock.Add(20 * time.Minute)
+		if !breached() {
+			t.Fatal("not breached after the moved target")
 		}
 	})
 }

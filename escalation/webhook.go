@@ -107,6 +107,7 @@ type ticketJSON struct {
 	ResolutionDue    time.Time  `json:"resolution_due"`
 	FirstResponseAt  *time.Time `json:"first_response_at,omitempty"`
 	SolvedAt         *time.Time `json:"solved_at,omitempty"`
+	SLAPausedAt      *time.Time `json:"sla_paused_at,omitempty"` // the ticket waits on the user since
 	CSAT             int        `json:"csat,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
 	UpdatedAt        time.Time  `json:"updated_at"`
@@ -137,6 +138,10 @@ func ticketJSONOf(t *supportbot.Ticket, consoleURL string) *ticketJSON {
 	if !t.SolvedAt.IsZero() {
 		at := t.SolvedAt
 		j.SolvedAt = &at
+	}
+	if !t.SLAPausedAt.IsZero() {
+		at := t.SLAPausedAt
+		j.SLAPausedAt = &at
 	}
 	return j
 }

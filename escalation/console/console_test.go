@@ -315,6 +315,10 @@ func TestAgentWorkflow(t *testing.T) {
 	if got.Status != supportbot.StatusPending || got.FirstResponseAt.IsZero() {
 		t.Fatalf("after reply: %+v", got)
 	}
+	// Waiting on the user, the ticket's SLA clock is shown stopped.
+	if _, page := c.get(t, "/console/"); !strings.Contains(page, "paused: waiting on the user") {
+		t.Error("the queue does not show the pending ticket's SLA as paused")
+	}
 	c.post(t, fmt.Sprintf("/console/tickets/%d/priority", tk.ID), url.Values{"priority": {"high"}}, true)
 	c.post(t, fmt.Sprintf("/console/tickets/%d/assign", tk.ID), url.Values{"agent": {fmt.Sprint(s.admin.ID)}}, true)
 	c.post(t, fmt.Sprintf("/console/tickets/%d/tags", tk.ID), url.Values{"tags": {"chain, delayed"}}, true)

@@ -50,6 +50,9 @@ func (b base) Due(t *supportbot.Ticket) string {
 	if next.IsZero() {
 		return tr(b.Lang, "done")
 	}
+	if !t.SLAPausedAt.IsZero() {
+		return tr(b.Lang, "sla_paused")
+	}
 	if d := next.Sub(b.Now); d >= 0 {
 		return tr(b.Lang, "due_in", span(d))
 	} else {

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -32,6 +33,14 @@ const (
 type DB struct {
 	*sql.DB
 	Dialect string
+	// writes serialises this process's SQLite writers (nil for
+	// PostgreSQL). SQLite has one write lock per file; a writer that finds
+	// it taken is put to sleep by the busy handler and polls, with sleeps
+	// that grow to 100 ms, so under load a write can wait several polls
+	// after the lock came free (the web-chat benchmark's p99 tail). Taking
+	// this channel first hands the file over the moment the last writer
+	// is done; busy_timeout still covers other processes (the CLI).
+	writes chan struct{}
 }
 
 // Open opens a database. url is a file path (SQLite; created with its
@@ -71,7 +80,21 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &DB{DB: db, Dialect: SQLite}, nil
+	return &DB{DB: db, Dialect: SQLite, writes: make(chan struct{}, 1)}, nil
+}
+
+// lockWrites waits for this process's turn to write (SQLite) and returns
+// the function that ends it, which may be called more than once.
+func (db *DB) lockWrites(ctx context.Context) (func(), error) {
+	if db.writes == nil {
+		return func() {}, nil
+	}
+	select {
+	case db.writes <- struct{}{}:
+		return sync.OnceFunc(func() { <-db.writes }), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Rebind rewrites "?" placeholders for the dialect. It does not look
@@ -94,8 +117,13 @@ func (db *DB) Rebind(q string) string {
 	return b.String()
 }
 
-// Exec, Query and QueryRow rebind q and run it.
+// Exec, Query and QueryRow rebind q and run it. Exec is taken to write.
 func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	unlock, err := db.lockWrites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	return db.DB.ExecContext(ctx, db.Rebind(q), args...)
 }
 
@@ -112,16 +140,37 @@ func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // Tx is a transaction that rebinds like DB.
 type Tx struct {
 	*sql.Tx
-	db *DB
+	db     *DB
+	unlock func()
 }
 
-// Begin starts a transaction.
+// Begin starts a transaction. On SQLite it is a write transaction (BEGIN
+// IMMEDIATE) and holds this process's write turn until it ends: do not
+// write through the DB while a transaction is open.
 func (db *DB) Begin(ctx context.Context) (*Tx, error) {
-	tx, err := db.DB.BeginTx(ctx, nil)
+	unlock, err := db.lockWrites(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &Tx{Tx: tx, db: db}, nil
+	tx, err := db.DB.BeginTx(ctx, nil)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	return &Tx{Tx: tx, db: db, unlock: unlock}, nil
+}
+
+// Commit commits the transaction and ends its write turn.
+func (tx *Tx) Commit() error {
+	defer tx.unlock()
+	return tx.Tx.Commit()
+}
+
+// Rollback aborts the transaction (after Commit, it does nothing and
+// returns sql.ErrTxDone) and ends its write turn.
+func (tx *Tx) Rollback() error {
+	defer tx.unlock()
+	return tx.Tx.Rollback()
 }
 
 // Exec runs a statement in the transaction.

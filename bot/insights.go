@@ -90,10 +90,11 @@ const (
 	topArticles = 10
 )
 
-// Activity sums the bot's decisions since a time. The grouping is done by
-// the database (integer division buckets days the same way in SQLite and
-// PostgreSQL), so the rows read are per day, channel, language and
-// decision, not per message.
+// Activity sums the bot's decisions since a time. The database does the
+// grouping (integer division buckets days the same way in SQLite and
+// PostgreSQL), so what reaches Go is a row per day, channel, language and
+// decision, not per message; the database still reads every turn of the
+// period (BenchmarkActivity: 0.6 s for 100,000 questions on SQLite).
 func (s *Store) Activity(ctx context.Context, since time.Time) (Activity, error) {
 	since = since.UTC()
 	a := Activity{Since: since}

@@ -228,11 +228,18 @@ func dayChart(days []bot.DayCounts, legend [3]string, title string) template.HTM
 		}
 		// An invisible full-height target, so thin columns can be hovered.
 		fmt.Fprintf(&b, `<rect class="hit" x="%.1f" y="8" width="%.1f" height="%.1f"/></g>`, float64(axisW)+slot*float64(i), slot, plotH)
-		if i == 0 || i == len(days)-1 || (len(days) > 14 && i == len(days)/2) {
-			anchor := map[bool]string{true: "start", false: "end"}[i == 0]
-			if i != 0 && i != len(days)-1 {
-				anchor = "middle"
-			}
+		// Dates under the first, the last and, for a month or more, the
+		// middle column.
+		anchor := ""
+		switch {
+		case i == 0:
+			anchor = "start"
+		case i == len(days)-1:
+			anchor = "end"
+		case len(days) > 14 && i == len(days)/2:
+			anchor = "middle"
+		}
+		if anchor != "" {
 			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%d" text-anchor="%s">%s</text>`, x+barW/2, dayChartH-6, anchor, d.Day.Format("01-02"))
 		}
 	}

@@ -129,8 +129,15 @@ func (s *Service) RetryDelivery(ctx context.Context, by *Agent, id int64) error 
 
 // Run delivers the outbox until ctx is done, then returns nil. Rows left
 // pending by a crash are picked up again. It also closes solved tickets
-// after AutoCloseAfter.
+// after AutoCloseAfter, and relays the changes of other replicas sharing
+// a PostgreSQL database to this one's subscribers.
 func (s *Service) Run(ctx context.Context) error {
+	listened := make(chan struct{})
+	go func() {
+		defer close(listened)
+		s.listen(ctx)
+	}()
+	defer func() { <-listened }()
 	tick := time.NewTicker(s.cfg.PollInterval)
 	defer tick.Stop()
 	lastSweep := time.Time{}

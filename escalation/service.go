@@ -117,6 +117,12 @@ type Service struct {
 
 	mu   sync.Mutex
 	subs map[chan Change]struct{}
+
+	// replica names this process among those sharing the database (see
+	// replicas.go); listening is closed once Run listens to the others.
+	replica       string
+	listening     chan struct{}
+	listeningOnce sync.Once
 }
 
 // New returns a Service. channels is the app's registry of connectors by
@@ -139,6 +145,8 @@ func New(cfg Config, db *sqldb.DB, channels map[string]supportbot.Channel, log l
 		wake:       make(chan struct{}, 1),
 		metrics:    newMetrics(),
 		subs:       map[chan Change]struct{}{},
+		replica:    newReplicaID(),
+		listening:  make(chan struct{}),
 	}
 }
 
@@ -204,7 +212,7 @@ type txn struct {
 }
 
 // inTx runs fn in a transaction and, once it commits, wakes the delivery
-// worker and tells subscribers.
+// worker and tells subscribers, here and in the other replicas.
 func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 	tx, err := s.db.Begin(ctx)
 	if err != nil {
@@ -212,6 +220,10 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 	}
 	t := &txn{Tx: tx, s: s}
 	if err := fn(t); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := s.announce(ctx, t); err != nil {
 		tx.Rollback()
 		return err
 	}

@@ -73,7 +73,9 @@
   es.addEventListener("ticket", function (e) {
     var d = {};
     try { d = JSON.parse(e.data); } catch (_) {}
-    if (shown && String(d.ticket_id) !== shown) return;
+    // A resync (ticket 0: another replica's changes may have been missed)
+    // concerns every page.
+    if (shown && d.ticket_id && String(d.ticket_id) !== shown) return;
     if (!timer) timer = setTimeout(refresh, 150);
   });
   // Changes between rendering the page and subscribing would be missed:

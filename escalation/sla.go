@@ -85,8 +85,8 @@ func SLAState(t *supportbot.Ticket, now time.Time) (firstResponseBreached, resol
 // breachedSQL is Breached as a condition on esc_tickets, with the time
 // as its two arguments.
 const breachedSQL = `status NOT IN ('solved', 'closed') AND (
-	(first_response_at = 0 AND first_response_due < CASE WHEN sla_paused_at > 0 THEN sla_paused_at ELSE ? END)
-	OR resolution_due < CASE WHEN sla_paused_at > 0 THEN sla_paused_at ELSE ? END)`
+	(first_response_at = 0 AND first_response_due < COALESCE(NULLIF(sla_paused_at, 0), ?))
+	OR resolution_due < COALESCE(NULLIF(sla_paused_at, 0), ?))`
 
 // Breached reports whether an open ticket is past either SLA target, the
 // queue's "SLA breached" filter.

@@ -373,11 +373,8 @@ func (t *txn) setPriority(ctx context.Context, tk *supportbot.Ticket, p supportb
 	fr, res := dueTimes(tk.CreatedAt, sla.Target(p))
 	// The targets keep the time the ticket already waited on the user
 	// (for the first response, only while none was given).
-	frPaused := "sla_paused_ms"
-	if !tk.FirstResponseAt.IsZero() {
-		frPaused = "0"
-	}
-	if _, err := t.Exec(ctx, `UPDATE esc_tickets SET priority = ?, first_response_due = CAST(? AS BIGINT) + `+frPaused+`,
+	if _, err := t.Exec(ctx, `UPDATE esc_tickets SET priority = ?,
+		first_response_due = CAST(? AS BIGINT) + CASE WHEN first_response_at = 0 THEN sla_paused_ms ELSE 0 END,
 		resolution_due = CAST(? AS BIGINT) + sla_paused_ms, updated_at = ? WHERE id = ?`,
 		string(p), fr.UnixMilli(), res.UnixMilli(), t.s.now().UnixMilli(), tk.ID); err != nil {
 		return fmt.Errorf("set priority: %w", err)

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"time"
 )
 
 // Replicas sharing one PostgreSQL database tell each other about ticket
@@ -60,24 +59,15 @@ func (s *Service) announce(ctx context.Context, t *txn) error {
 // until ctx ends, listening again a second after a broken connection (and
 // telling subscribers to resync, since changes may have been missed).
 func (s *Service) listen(ctx context.Context) {
-	for broken := false; ; broken = true {
-		err := s.db.Listen(ctx, changesChannel, func() {
-			if broken {
-				s.publish([]Change{{Type: ChangeResync}})
-				s.poke()
-			}
-			s.listeningOnce.Do(func() { close(s.listening) })
-		}, s.received)
-		if ctx.Err() != nil {
-			return
+	s.db.Follow(ctx, changesChannel, func(again bool) {
+		if again {
+			s.publish([]Change{{Type: ChangeResync}})
+			s.poke()
 		}
+		s.listeningOnce.Do(func() { close(s.listening) })
+	}, s.received, func(err error) {
 		s.log.WithError(err).Warn("escalation: listening to the other replicas failed; retrying")
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Second):
-		}
-	}
+	})
 }
 
 // received handles one notification.

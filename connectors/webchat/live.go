@@ -100,11 +100,31 @@ func (h *hub) publish(convID string, ev Event) {
 	}
 }
 
+// following reports whether anyone here follows convID.
+func (h *hub) following(convID string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs[convID]) > 0
+}
+
+// dropAll ends every subscription without closing the hub: the sockets
+// close, and the widgets reconnect and catch up from the log.
+func (h *hub) dropAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.endAll()
+}
+
 // closeAll ends every subscription, at shutdown.
 func (h *hub) closeAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.closed = true
+	h.endAll()
+}
+
+// endAll closes every subscriber; h.mu is held.
+func (h *hub) endAll() {
 	for id, set := range h.subs {
 		for s := range set {
 			close(s.ch)

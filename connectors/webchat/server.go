@@ -88,8 +88,11 @@ type Server struct {
 	now    func() time.Time
 	mux    *http.ServeMux
 	hub    *hub
-	m      *metrics
-	widget []byte // widget.js with the UI strings compiled in
+	// listening is closed once Run listens to the other replicas.
+	listening     chan struct{}
+	listeningOnce sync.Once
+	m             *metrics
+	widget        []byte // widget.js with the UI strings compiled in
 
 	handler  atomic.Pointer[handlerBox]
 	draining atomic.Bool
@@ -119,13 +122,14 @@ func New(cfg Config, db *sqldb.DB, opts Options) *Server {
 	}
 	s := &Server{
 		cfg:           cfg,
-		store:         &store{db: db, now: opts.Now},
+		store:         &store{db: db, now: opts.Now, replica: newReplicaID()},
 		render:        newRenderer(),
 		lib:           opts.Library,
 		rater:         opts.Rater,
 		log:           opts.Log.WithField("channel", ChannelName),
 		now:           opts.Now,
 		hub:           newHub(),
+		listening:     make(chan struct{}),
 		m:             newMetrics(opts.Metrics),
 		visitorLimits: newLimiters(cfg.VisitorRate, cfg.VisitorBurst),
 		ipLimits:      newLimiters(cfg.IPRate, cfg.IPBurst),
@@ -150,11 +154,14 @@ func (s *Server) Run(ctx context.Context, h supportbot.Handler) error {
 	}
 	s.handler.Store(&handlerBox{h})
 	s.log.Info("web chat ready")
+	listened := make(chan struct{})
+	go func() { defer close(listened); s.listen(ctx) }()
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			<-listened
 			return nil
 		case <-t.C:
 			cutoff := s.now().Add(-10 * time.Minute)

@@ -182,6 +182,9 @@ type meta struct {
 type store struct {
 	db  *sqldb.DB
 	now func() time.Time
+	// replica names this process in the notifications of logged messages,
+	// so that it skips its own (see replicas.go).
+	replica string
 	// wmu queues this process's SQLite writes in Go. SQLite has one
 	// writer at a time and makes the others poll with growing sleeps
 	// (busy_timeout), so under load a few unlucky writers waited seconds
@@ -402,6 +405,13 @@ func (s *store) addMessage(ctx context.Context, m *Message) (dup bool, err error
 		return false, fmt.Errorf("insert message: %w", err)
 	}
 	m.Seq = seq
+	n, err := json.Marshal(logged{From: s.replica, ConversationID: m.ConversationID, Seq: seq})
+	if err != nil {
+		return false, err
+	}
+	if err := tx.Notify(ctx, messagesChannel, string(n)); err != nil {
+		return false, err
+	}
 	for _, a := range m.Attachments {
 		if _, err := tx.Exec(ctx, `UPDATE webchat_attachments SET message_id = ? WHERE id = ? AND conversation_id = ?`,
 			seq, a.ID, m.ConversationID); err != nil {
@@ -469,6 +479,12 @@ func (s *store) messages(ctx context.Context, convID string, after int64, limit 
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// message returns the conversation's message seq.
+func (s *store) message(ctx context.Context, convID string, seq int64) (*Message, error) {
+	return scanMessage(s.db.QueryRow(ctx, `SELECT `+messageCols+` FROM webchat_messages
+		WHERE conversation_id = ? AND id = ?`, convID, seq))
 }
 
 func (s *store) messageByID(ctx context.Context, convID, role, id string) (*Message, error) {

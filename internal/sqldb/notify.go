@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -66,4 +67,25 @@ func (db *DB) Listen(ctx context.Context, channel string, ready func(), fn func(
 		return nil
 	}
 	return fmt.Errorf("listen %s: %w", channel, waitErr)
+}
+
+// Follow Listens on channel until ctx ends, listening again a second after
+// a broken connection. ready is called each time the subscription is in
+// place, with again = true after a break: notifications sent meanwhile
+// were missed, and the caller resyncs. broke, if set, is told each break.
+func (db *DB) Follow(ctx context.Context, channel string, ready func(again bool), fn func(payload string), broke func(error)) {
+	for again := false; ; again = true {
+		err := db.Listen(ctx, channel, func() { ready(again) }, fn)
+		if ctx.Err() != nil {
+			return
+		}
+		if broke != nil {
+			broke(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
 }

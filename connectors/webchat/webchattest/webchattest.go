@@ -232,6 +232,9 @@ type Env struct {
 type Options struct {
 	// Dialect is the database: sqldb.SQLite (default) or sqldb.Postgres.
 	Dialect string
+	// DB, if set, is the database instead of a fresh one of Dialect (a
+	// second server on another's DB plays a second replica).
+	DB *sqldb.DB
 	// Library defaults to the demo help center.
 	Library *Library
 	// NoRun leaves the engine uninstalled (to test readiness).
@@ -248,7 +251,10 @@ func Start(tb testing.TB, cfg webchat.Config, o Options) *Env {
 	if o.Dialect == "" {
 		o.Dialect = sqldb.SQLite
 	}
-	db := sqldbtest.Open(tb, o.Dialect)
+	db := o.DB
+	if db == nil {
+		db = sqldbtest.Open(tb, o.Dialect)
+	}
 	lib := o.Library
 	if lib == nil {
 		lib = DemoLibrary(tb)

@@ -574,10 +574,10 @@ func (s *Server) converse(ctx context.Context, c *Conversation, req *sendRequest
 		s.hub.publish(c.ID, Event{Type: "message", Message: user})
 	}
 	emit(Event{Type: "message", Message: user})
-	s.hub.publish(c.ID, Event{Type: "typing", ReplyTo: user.Seq})
+	s.typing(ctx, c.ID, "typing", user.Seq)
 	// Every tab showing the typing indicator learns that it is over, even
 	// when the engine stays silent or fails.
-	defer s.hub.publish(c.ID, Event{Type: "done", ReplyTo: user.Seq})
+	defer s.typing(ctx, c.ID, "done", user.Seq)
 	emit(Event{Type: "typing", ReplyTo: user.Seq})
 
 	msg := supportbot.Message{

@@ -15,18 +15,25 @@ import (
 // elsewhere, or another replica's outbox delivered an agent's reply).
 // Each logged message sends a NOTIFY naming it, in the transaction that
 // logs it; every replica LISTENs while Run runs, reads the message from
-// the log and pushes it to its own subscribers of that conversation.
-// Typing indicators and streamed text stay with the replica writing the
-// reply: a tab on another replica sees the finished message. On SQLite
-// there is one process and nothing to send.
+// the log and pushes it to its own subscribers of that conversation. The
+// typing indicator (its start and its end) is sent as it happens, after
+// the message it answers, so other tabs show it in order. The streamed
+// text of a reply stays with the replica writing it, a notification per
+// few words being too much for the database: a tab on another replica
+// sees "typing", then the finished message. On SQLite there is one
+// process and nothing to send.
 
 // messagesChannel is the PostgreSQL notification channel.
 const messagesChannel = "supportbot_webchat"
 
+// logged is a notification: a logged message (Seq) or, with Type, a
+// typing indicator's start or end.
 type logged struct {
 	From           string `json:"from"`
 	ConversationID string `json:"conversation_id"`
-	Seq            int64  `json:"seq"`
+	Seq            int64  `json:"seq,omitempty"`
+	Type           string `json:"type,omitempty"`
+	ReplyTo        int64  `json:"reply_to,omitempty"`
 }
 
 func newReplicaID() string {
@@ -51,6 +58,22 @@ func (s *Server) listen(ctx context.Context) {
 	})
 }
 
+// typing tells every tab, on every replica, that the reply to the
+// message replyTo is being written (typing) or is over (done).
+func (s *Server) typing(ctx context.Context, convID, typ string, replyTo int64) {
+	s.hub.publish(convID, Event{Type: typ, ReplyTo: replyTo})
+	b, err := json.Marshal(logged{From: s.store.replica, ConversationID: convID, Type: typ, ReplyTo: replyTo})
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.store.db.Notify(ctx, messagesChannel, string(b)); err != nil {
+		// Only the other replicas' indicator is lost; the reply is not.
+		s.log.WithError(err).Debug("webchat: telling the other replicas about typing")
+	}
+}
+
 // relay pushes one message another replica logged, if a socket here
 // follows its conversation.
 func (s *Server) relay(ctx context.Context, payload string) {
@@ -60,6 +83,10 @@ func (s *Server) relay(ctx context.Context, payload string) {
 		return
 	}
 	if n.From == s.store.replica || !s.hub.following(n.ConversationID) {
+		return
+	}
+	if n.Type != "" {
+		s.hub.publish(n.ConversationID, Event{Type: n.Type, ReplyTo: n.ReplyTo})
 		return
 	}
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)

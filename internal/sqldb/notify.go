@@ -24,6 +24,18 @@ func (tx *Tx) Notify(ctx context.Context, channel, payload string) error {
 	return nil
 }
 
+// Notify sends payload to every process that Listens on channel, at once
+// (outside a transaction). On SQLite it does nothing.
+func (db *DB) Notify(ctx context.Context, channel, payload string) error {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	if _, err := db.DB.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, payload); err != nil {
+		return fmt.Errorf("notify %s: %w", channel, err)
+	}
+	return nil
+}
+
 // Listen calls fn with the payload of every Notify on channel, from any
 // process sharing the database, until ctx ends (then it returns nil).
 // ready, if set, is called once the subscription is in place. It holds a

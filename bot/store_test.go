@@ -73,9 +73,10 @@ func TestStore(t *testing.T) {
 	})
 }
 
-// TestActivity: the insights figures are summed by UTC day, language,
-// channel, escalation reason and article; days without questions are
-// there with zeros, and what is not a question (small talk, ticket status)
+// TestActivity: the insights figures are summed by day (UTC days, and
+// local days across a daylight-saving change), language, channel,
+// escalation reason and article; days without questions are there with
+// zeros, and what is not a question (small talk, ticket status)
 // or is older than the period is not counted.
 func TestActivity(t *testing.T) {
 	sqldbtest.Run(t, func(t *testing.T, db *sqldb.DB) {
@@ -159,6 +160,37 @@ func TestActivity(t *testing.T) {
 		}
 		if r := a.Total.AnswerRate(); r < 0.33 || r > 0.34 {
 			t.Errorf("answer rate %v", r)
+		}
+
+		// Days in a time zone, across the end of daylight saving time in
+		// New York (2026-11-01 06:00 UTC: UTC-4, then UTC-5).
+		ny, err := time.LoadLocation("America/New_York")
+		if err != nil {
+			t.Fatal(err)
+		}
+		utc := func(month time.Month, day, hour, min int) time.Time {
+			return time.Date(2026, month, day, hour, min, 0, 0, time.UTC)
+		}
+		say(utc(10, 31, 3, 30), "web", "en", supportbot.DecisionAnswer, "answered", "")        // Oct 30, 23:30 EDT: before
+		say(utc(11, 1, 3, 30), "web", "en", supportbot.DecisionAnswer, "answered", "")         // Oct 31, 23:30 EDT
+		say(utc(11, 1, 4, 30), "web", "en", supportbot.DecisionAnswer, "answered", "")         // Nov 1, 00:30 EDT
+		say(utc(11, 2, 4, 30), "web", "en", supportbot.DecisionEscalate, "low_confidence", "") // Nov 1, 23:30 EST
+		say(utc(11, 2, 5, 30), "web", "en", supportbot.DecisionClarify, "low_confidence", "")  // Nov 2, 00:30 EST
+		now = utc(11, 2, 17, 0)
+		a, err = s.Activity(ctx, time.Date(2026, 10, 31, 0, 0, 0, 0, ny))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Days) != 3 || !a.Days[1].Day.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, ny)) || a.Days[2].Day.Location() != ny {
+			t.Fatalf("New York days %+v", a.Days)
+		}
+		for i, want := range []bot.Counts{{Answered: 1}, {Answered: 1, Escalated: 1}, {Clarified: 1}} {
+			if a.Days[i].Counts != want {
+				t.Errorf("New York day %d: %+v, want %+v", i, a.Days[i].Counts, want)
+			}
+		}
+		if want := (bot.Counts{Answered: 2, Clarified: 1, Escalated: 1}); a.Total != want {
+			t.Errorf("New York total %+v, want %+v", a.Total, want)
 		}
 	})
 }

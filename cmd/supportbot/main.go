@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	_ "time/tzdata" // the console's insights count days in any time zone, also where the system has no zone database
 )
 
 func main() {

@@ -32,8 +32,10 @@ const unansweredLimit = 50
 
 type insightsData struct {
 	base
-	Days       int
-	Periods    []int
+	Days    int
+	Periods []int
+	TZ      string // the time zone of the days: an IANA name
+
 	A          bot.Activity
 	Unanswered []bot.UnansweredQuestion
 	// The charts, as inline SVG built by this package from numbers only.
@@ -43,32 +45,43 @@ type insightsData struct {
 // Pct formats a share as a whole percentage.
 func (insightsData) Pct(x float64) string { return strconv.Itoa(int(math.Round(100*x))) + "%" }
 
-// insights reads the period asked for (?days=, one of insightPeriods)
-// and its activity and unanswered questions.
-func (c *Console) insights(r *http.Request, now time.Time) (days int, a bot.Activity, un []bot.UnansweredQuestion, err error) {
+// insights reads the period asked for (?days=, one of insightPeriods),
+// in the time zone asked for (?tz=, an IANA name; UTC by default, and
+// console.js asks for the browser's), and its activity and unanswered
+// questions.
+func (c *Console) insights(r *http.Request, now time.Time) (days int, loc *time.Location, a bot.Activity, un []bot.UnansweredQuestion, err error) {
 	if c.opts.Insights == nil {
-		return 0, a, nil, supportbot.Errorf(supportbot.ENOTFOUND, "Not found.")
+		return 0, nil, a, nil, supportbot.Errorf(supportbot.ENOTFOUND, "Not found.")
+	}
+	loc = time.UTC
+	if v := r.URL.Query().Get("tz"); v != "" {
+		l, lerr := time.LoadLocation(v) // refuses paths: "..", a leading "/"
+		if lerr != nil {
+			return 0, nil, a, nil, supportbot.Errorf(supportbot.EINVALID, "tz must be an IANA time zone, such as Europe/Paris.")
+		}
+		loc = l
 	}
 	days = insightPeriods[0]
 	if v := r.URL.Query().Get("days"); v != "" {
 		n, _ := strconv.Atoi(v)
 		if !slices.Contains(insightPeriods, n) {
-			return 0, a, nil, supportbot.Errorf(supportbot.EINVALID, "days must be one of %v.", insightPeriods)
+			return 0, nil, a, nil, supportbot.Errorf(supportbot.EINVALID, "days must be one of %v.", insightPeriods)
 		}
 		days = n
 	}
-	// Whole UTC days, today included: the chart's columns are days.
-	since := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1-days)
+	// Whole days, today included: the chart's columns are days.
+	local := now.In(loc)
+	since := time.Date(local.Year(), local.Month(), local.Day()+1-days, 0, 0, 0, 0, loc)
 	if a, err = c.opts.Insights.Activity(r.Context(), since); err == nil {
 		un, err = c.opts.Insights.Unanswered(r.Context(), since, unansweredLimit)
 	}
-	return days, a, un, err
+	return days, loc, a, un, err
 }
 
-// apiInsights serves the insights page's figures as JSON: {"days",
+// apiInsights serves the insights page's figures as JSON: {"days", "tz",
 // "activity", "unanswered"}.
 func (c *Console) apiInsights(w http.ResponseWriter, r *http.Request, sess *escalation.Session) {
-	days, a, un, err := c.insights(r, c.svc.Now())
+	days, loc, a, un, err := c.insights(r, c.svc.Now())
 	if err != nil {
 		writeError(w, err)
 		return
@@ -76,16 +89,18 @@ func (c *Console) apiInsights(w http.ResponseWriter, r *http.Request, sess *esca
 	if un == nil {
 		un = []bot.UnansweredQuestion{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"days": days, "activity": a, "unanswered": un})
+	writeJSON(w, http.StatusOK, map[string]any{"days": days, "tz": loc.String(), "activity": a, "unanswered": un})
 }
 
 func (c *Console) insightsPage(w http.ResponseWriter, r *http.Request, sess *escalation.Session) {
 	d := insightsData{base: c.base(r, sess), Periods: insightPeriods}
 	var err error
-	if d.Days, d.A, d.Unanswered, err = c.insights(r, d.Now); err != nil {
+	var loc *time.Location
+	if d.Days, loc, d.A, d.Unanswered, err = c.insights(r, d.Now); err != nil {
 		c.fail(w, r, err)
 		return
 	}
+	d.TZ = loc.String()
 	lang := d.Lang
 	legend := [3]string{tr(lang, "legend_answered"), tr(lang, "legend_clarified"), tr(lang, "legend_escalated")}
 	d.PerDay = dayChart(d.A.Days, legend, tr(lang, "questions_per_day"))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/supportbot/supportbot"
@@ -81,6 +82,19 @@ func TestInsightsNeedsStore(t *testing.T) {
 	if resp, _ := c.api(t, "GET", "/console/api/insights?days=8", nil, false); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("days=8: %d", resp.StatusCode)
 	}
+	// Days in a time zone: midnight there, the zone named.
+	resp, out = c.api(t, "GET", "/console/api/insights?days=7&tz=Asia/Kolkata", nil, false)
+	act, _ = out["activity"].(map[string]any)
+	days, _ = act["days"].([]any)
+	if resp.StatusCode != http.StatusOK || out["tz"] != "Asia/Kolkata" || len(days) != 7 ||
+		!strings.HasSuffix(days[0].(map[string]any)["day"].(string), "T00:00:00+05:30") {
+		t.Errorf("insights API in Asia/Kolkata: %d %v", resp.StatusCode, out)
+	}
+	for _, tz := range []string{"Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime"} {
+		if resp, _ := c.api(t, "GET", "/console/api/insights?tz="+tz, nil, false); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("tz=%s: %d", tz, resp.StatusCode)
+		}
+	}
 	s = newSite(t, console.Options{Insights: botStore(t)})
 	if resp, _ := s.client(t).get(t, "/console/insights"); resp.StatusCode != http.StatusSeeOther ||
 		!strings.HasPrefix(resp.Header.Get("Location"), "/console/login") {
@@ -137,8 +151,8 @@ func TestBrowserInsights(t *testing.T) {
 		t.Errorf("article tooltip %q", got)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`.periods a[href$="days=7"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.periods a.current[href$="days=7"]`)),
+		chromedp.Click(chromedp.CSS(`.periods a[href*="days=7"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.periods a.current[href*="days=7"]`)),
 	)
 	if err != nil {
 		t.Fatalf("choose a week: %v", err)
@@ -157,4 +171,23 @@ func TestBrowserInsights(t *testing.T) {
 		t.Errorf("the Japanese page is titled %q", h)
 	}
 	screenshot(t, ctx, dir, "insights-ja.png")
+
+	// The days are the browser's: in Auckland the page asks for them there.
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Pacific/Auckland"}); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(s.URL+"/console/insights?days=7"),
+		chromedp.WaitVisible(chromedp.CSS(`#tz[data-tz="Pacific/Auckland"]`)),
+	)
+	if err != nil {
+		t.Fatalf("insights in Auckland: %v", err)
+	}
+	if got := eval(`location.search + " " + document.querySelector(".periods a").getAttribute("href")`); !strings.Contains(got, "tz=Pacific%2FAuckland") ||
+		!strings.Contains(got, "days=30&tz=Pacific%2fAuckland") {
+		t.Errorf("the page and its period links are not in Auckland time: %s", got)
+	}
+	if n := eval(`String(document.querySelectorAll("#chart-days g.day").length)`); n != "7" {
+		t.Errorf("%s columns for a week in Auckland", n)
+	}
 }

@@ -27,6 +27,17 @@
     if (b.dataset.draft) draft(b);
   });
 
+  // The insights page counts days in the browser's time zone.
+  var tz = document.getElementById("tz");
+  if (tz && !new URLSearchParams(location.search).has("tz")) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && zone !== tz.dataset.tz) {
+      var u = new URL(location.href);
+      u.searchParams.set("tz", zone);
+      location.replace(u.toString());
+    }
+  }
+
   function insert(ta, text) {
     if (!ta) return;
     var s = ta.selectionStart || ta.value.length;

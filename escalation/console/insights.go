@@ -30,14 +30,19 @@ var insightPeriods = []int{30, 7, 90}
 // unansweredLimit bounds the page's list of unanswered questions.
 const unansweredLimit = 50
 
-type insightsData struct {
-	base
-	Days    int
-	Periods []int
-	TZ      string // the time zone of the days: an IANA name
-
+// period is what the insights page and API show: the last Days days in
+// the time zone Loc.
+type period struct {
+	Days       int
+	Loc        *time.Location
 	A          bot.Activity
 	Unanswered []bot.UnansweredQuestion
+}
+
+type insightsData struct {
+	base
+	period
+	Periods []int
 	// The charts, as inline SVG built by this package from numbers only.
 	PerDay, Languages, Channels, Reasons, Articles template.HTML
 }
@@ -49,58 +54,54 @@ func (insightsData) Pct(x float64) string { return strconv.Itoa(int(math.Round(1
 // in the time zone asked for (?tz=, an IANA name; UTC by default, and
 // console.js asks for the browser's), and its activity and unanswered
 // questions.
-func (c *Console) insights(r *http.Request, now time.Time) (days int, loc *time.Location, a bot.Activity, un []bot.UnansweredQuestion, err error) {
+func (c *Console) insights(r *http.Request, now time.Time) (p period, err error) {
 	if c.opts.Insights == nil {
-		return 0, nil, a, nil, supportbot.Errorf(supportbot.ENOTFOUND, "Not found.")
+		return p, supportbot.Errorf(supportbot.ENOTFOUND, "Not found.")
 	}
-	loc = time.UTC
+	p.Loc = time.UTC
 	if v := r.URL.Query().Get("tz"); v != "" {
-		l, lerr := time.LoadLocation(v) // refuses paths: "..", a leading "/"
-		if lerr != nil {
-			return 0, nil, a, nil, supportbot.Errorf(supportbot.EINVALID, "tz must be an IANA time zone, such as Europe/Paris.")
+		if p.Loc, err = time.LoadLocation(v); err != nil { // it refuses paths: "..", a leading "/"
+			return p, supportbot.Errorf(supportbot.EINVALID, "tz must be an IANA time zone, such as Europe/Paris.")
 		}
-		loc = l
 	}
-	days = insightPeriods[0]
+	p.Days = insightPeriods[0]
 	if v := r.URL.Query().Get("days"); v != "" {
 		n, _ := strconv.Atoi(v)
 		if !slices.Contains(insightPeriods, n) {
-			return 0, nil, a, nil, supportbot.Errorf(supportbot.EINVALID, "days must be one of %v.", insightPeriods)
+			return p, supportbot.Errorf(supportbot.EINVALID, "days must be one of %v.", insightPeriods)
 		}
-		days = n
+		p.Days = n
 	}
 	// Whole days, today included: the chart's columns are days.
-	local := now.In(loc)
-	since := time.Date(local.Year(), local.Month(), local.Day()+1-days, 0, 0, 0, 0, loc)
-	if a, err = c.opts.Insights.Activity(r.Context(), since); err == nil {
-		un, err = c.opts.Insights.Unanswered(r.Context(), since, unansweredLimit)
+	local := now.In(p.Loc)
+	since := time.Date(local.Year(), local.Month(), local.Day()+1-p.Days, 0, 0, 0, 0, p.Loc)
+	if p.A, err = c.opts.Insights.Activity(r.Context(), since); err == nil {
+		p.Unanswered, err = c.opts.Insights.Unanswered(r.Context(), since, unansweredLimit)
 	}
-	return days, loc, a, un, err
+	return p, err
 }
 
 // apiInsights serves the insights page's figures as JSON: {"days", "tz",
 // "activity", "unanswered"}.
 func (c *Console) apiInsights(w http.ResponseWriter, r *http.Request, sess *escalation.Session) {
-	days, loc, a, un, err := c.insights(r, c.svc.Now())
+	p, err := c.insights(r, c.svc.Now())
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	if un == nil {
-		un = []bot.UnansweredQuestion{}
+	if p.Unanswered == nil {
+		p.Unanswered = []bot.UnansweredQuestion{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"days": days, "tz": loc.String(), "activity": a, "unanswered": un})
+	writeJSON(w, http.StatusOK, map[string]any{"days": p.Days, "tz": p.Loc.String(), "activity": p.A, "unanswered": p.Unanswered})
 }
 
 func (c *Console) insightsPage(w http.ResponseWriter, r *http.Request, sess *escalation.Session) {
 	d := insightsData{base: c.base(r, sess), Periods: insightPeriods}
 	var err error
-	var loc *time.Location
-	if d.Days, loc, d.A, d.Unanswered, err = c.insights(r, d.Now); err != nil {
+	if d.period, err = c.insights(r, d.Now); err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	d.TZ = loc.String()
 	lang := d.Lang
 	legend := [3]string{tr(lang, "legend_answered"), tr(lang, "legend_clarified"), tr(lang, "legend_escalated")}
 	d.PerDay = dayChart(d.A.Days, legend, tr(lang, "questions_per_day"))

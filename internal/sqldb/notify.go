@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"time"
@@ -15,22 +16,20 @@ import (
 // 8,000 bytes). SQLite is one process's database, so there it does
 // nothing.
 func (tx *Tx) Notify(ctx context.Context, channel, payload string) error {
-	if tx.db.Dialect != Postgres {
-		return nil
-	}
-	if _, err := tx.Tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, payload); err != nil {
-		return fmt.Errorf("notify %s: %w", channel, err)
-	}
-	return nil
+	return notify(ctx, tx.db.Dialect, tx.Tx.ExecContext, channel, payload)
 }
 
 // Notify sends payload to every process that Listens on channel, at once
 // (outside a transaction). On SQLite it does nothing.
 func (db *DB) Notify(ctx context.Context, channel, payload string) error {
-	if db.Dialect != Postgres {
+	return notify(ctx, db.Dialect, db.DB.ExecContext, channel, payload)
+}
+
+func notify(ctx context.Context, dialect string, exec func(context.Context, string, ...any) (sql.Result, error), channel, payload string) error {
+	if dialect != Postgres {
 		return nil
 	}
-	if _, err := db.DB.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, payload); err != nil {
+	if _, err := exec(ctx, `SELECT pg_notify($1, $2)`, channel, payload); err != nil {
 		return fmt.Errorf("notify %s: %w", channel, err)
 	}
 	return nil

@@ -21,7 +21,8 @@ import (
 // queue, replies; the reply appears in the visitor's widget without a
 // reload; the visitor's follow-up appears live in the console; the agent
 // solves the ticket and the visitor rates it from the widget; the
-// console's insights count the chat.
+// console's insights count the chat, and list the visitor's off-topic
+// question as unanswered, with the article closest to it.
 func TestE2EEscalation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test")
@@ -123,10 +124,20 @@ func TestE2EEscalation(t *testing.T) {
 	})
 
 	t.Run("InsightsCountTheChat", func(t *testing.T) {
+		// A question the help center does not answer, so the list of
+		// unanswered questions has one, with the article closest to it.
+		v := visitor.For(t)
+		bots := `[...` + W + `.querySelectorAll(".msg.bot[data-seq]")].length`
+		before := v.String(`String(` + bots + `)`)
+		v.Ask("What is a good recipe for lasagna?")
+		v.Wait("the reply to the off-topic question", bots+` > `+before)
 		a := agent.For(t)
 		a.Navigate(base + "/console/insights")
 		a.Wait("the web chat's escalation for a person in the charts",
 			`document.querySelector('#chart-channels g.row[data-key="webchat"]') && document.querySelector('#chart-reasons g.row[data-key="asked_for_human"]')`)
+		a.Wait("the off-topic question among the unanswered, with its closest article and confidence",
+			`[...document.querySelectorAll("#unanswered-list tr")].some(r => r.querySelector(".question")?.textContent.includes("lasagna") &&
+				/^\S.+ \d+%$/.test(r.querySelector(".closest").textContent.trim()))`)
 		a.Shot("07-console-insights")
 	})
 }

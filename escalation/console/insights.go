@@ -36,7 +36,18 @@ type period struct {
 	Days       int
 	Loc        *time.Location
 	A          bot.Activity
-	Unanswered []bot.UnansweredQuestion
+	Unanswered []gap
+}
+
+// gap is an unanswered question with the article the retriever finds
+// closest to it, if any, and its confidence in that article. A close
+// article means the help center may answer the question in other words
+// (its example questions lack this wording); none, or a far one, means
+// an article to write.
+type gap struct {
+	bot.UnansweredQuestion
+	Closest    *supportbot.Hit `json:"closest,omitempty"`
+	Confidence float64         `json:"confidence,omitempty"`
 }
 
 type insightsData struct {
@@ -75,10 +86,39 @@ func (c *Console) insights(r *http.Request, now time.Time) (p period, err error)
 	// Whole days, today included: the chart's columns are days.
 	local := now.In(p.Loc)
 	since := time.Date(local.Year(), local.Month(), local.Day()+1-p.Days, 0, 0, 0, 0, p.Loc)
-	if p.A, err = c.opts.Insights.Activity(r.Context(), since); err == nil {
-		p.Unanswered, err = c.opts.Insights.Unanswered(r.Context(), since, unansweredLimit)
+	if p.A, err = c.opts.Insights.Activity(r.Context(), since); err != nil {
+		return p, err
 	}
-	return p, err
+	un, err := c.opts.Insights.Unanswered(r.Context(), since, unansweredLimit)
+	if err != nil {
+		return p, err
+	}
+	p.Unanswered = c.closest(r.Context(), un)
+	return p, nil
+}
+
+// closest pairs each question with the article the retriever ranks first
+// for it, within 3 s for the page (about 10 ms a question locally); the
+// questions left when time runs out, or the retriever fails, have none.
+func (c *Console) closest(ctx context.Context, un []bot.UnansweredQuestion) []gap {
+	out := make([]gap, len(un))
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	for i, q := range un {
+		out[i].UnansweredQuestion = q
+		if c.opts.Retriever == nil || ctx.Err() != nil {
+			continue
+		}
+		res, err := c.opts.Retriever.Retrieve(ctx, supportbot.Query{Text: q.Text, Lang: q.Lang, K: 1})
+		if err != nil {
+			c.opts.Log.WithError(err).Warn("console: finding the articles closest to unanswered questions failed")
+			break
+		}
+		if len(res.Hits) > 0 {
+			out[i].Closest, out[i].Confidence = &res.Hits[0], res.Confidence
+		}
+	}
+	return out
 }
 
 // apiInsights serves the insights page's figures as JSON: {"days", "tz",
@@ -88,9 +128,6 @@ func (c *Console) apiInsights(w http.ResponseWriter, r *http.Request, sess *esca
 	if err != nil {
 		writeError(w, err)
 		return
-	}
-	if p.Unanswered == nil {
-		p.Unanswered = []bot.UnansweredQuestion{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"days": p.Days, "tz": p.Loc.String(), "activity": p.A, "unanswered": p.Unanswered})
 }

@@ -79,6 +79,9 @@ func TestInsightsNeedsStore(t *testing.T) {
 		len(days) != 7 || len(un) != 1 {
 		t.Errorf("insights API: %d %v", resp.StatusCode, out)
 	}
+	if q, _ := un[0].(map[string]any); q["text"] == nil || q["closest"] != nil {
+		t.Errorf("an unanswered question without a retriever: %v", un[0])
+	}
 	if resp, _ := c.api(t, "GET", "/console/api/insights?days=8", nil, false); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("days=8: %d", resp.StatusCode)
 	}

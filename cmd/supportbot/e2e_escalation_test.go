@@ -138,6 +138,13 @@ func TestE2EEscalation(t *testing.T) {
 		a.Wait("the off-topic question among the unanswered, with its closest article and confidence",
 			`[...document.querySelectorAll("#unanswered-list tr")].some(r => r.querySelector(".question")?.textContent.includes("lasagna") &&
 				/^\S.+ \d+%$/.test(r.querySelector(".closest").textContent.trim()))`)
+		a.Wait("the same in the insights API", `(() => {
+			const x = new XMLHttpRequest();
+			x.open("GET", "/console/api/insights", false);
+			x.send();
+			return JSON.parse(x.responseText).unanswered.some(q => q.text.includes("lasagna") &&
+				q.closest && q.closest.article_id && q.closest.title && q.confidence > 0);
+		})()`)
 		a.Shot("07-console-insights")
 	})
 }

@@ -46,8 +46,15 @@ type period struct {
 // an article to write.
 type gap struct {
 	bot.UnansweredQuestion
-	Closest    *supportbot.Hit `json:"closest,omitempty"`
+	Closest    *closestArticle `json:"closest,omitempty"`
 	Confidence float64         `json:"confidence,omitempty"`
+}
+
+type closestArticle struct {
+	ArticleID string `json:"article_id"`
+	Lang      string `json:"lang"`
+	Title     string `json:"title"`
+	URL       string `json:"url,omitempty"`
 }
 
 type insightsData struct {
@@ -115,7 +122,9 @@ func (c *Console) closest(ctx context.Context, un []bot.UnansweredQuestion) []ga
 			break
 		}
 		if len(res.Hits) > 0 {
-			out[i].Closest, out[i].Confidence = &res.Hits[0], res.Confidence
+			h := res.Hits[0]
+			out[i].Closest = &closestArticle{ArticleID: h.ArticleID, Lang: h.Lang, Title: h.Title, URL: h.URL}
+			out[i].Confidence = res.Confidence
 		}
 	}
 	return out

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/supportbot/supportbot"
@@ -185,21 +184,8 @@ type store struct {
 	// replica names this process in the notifications of logged messages,
 	// so that it skips its own (see replicas.go).
 	replica string
-	// wmu queues this process's SQLite writes in Go. SQLite has one
-	// writer at a time and makes the others poll with growing sleeps
-	// (busy_timeout), so under load a few unlucky writers waited seconds
-	// while the lock sat free; queueing here keeps waits short and fair.
-	wmu sync.Mutex
-}
-
-// writing takes the write queue on SQLite (PostgreSQL locks rows, not the
-// database); call the returned func when the write is done.
-func (s *store) writing() func() {
-	if s.db.Dialect != sqldb.SQLite {
-		return func() {}
-	}
-	s.wmu.Lock()
-	return s.wmu.Unlock
+	// SQLite writes queue in sqldb (DB.Exec and DB.Begin take the
+	// process's write turn), so none is queued here.
 }
 
 func (s *store) migrate(ctx context.Context) error {
@@ -248,10 +234,8 @@ func (s *store) findOrCreateVisitor(ctx context.Context, userID, account, name, 
 	if v.UserID == "" {
 		v.UserID = v.ID
 	}
-	done := s.writing()
 	_, err := s.db.Exec(ctx, `INSERT INTO webchat_visitors (id, user_id, account, display_name, lang, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, v.ID, v.UserID, v.Account, v.DisplayName, v.Lang, sqldb.Millis(v.CreatedAt))
-	done()
 	if sqldb.IsUniqueViolation(err) && userID != "" {
 		return s.visitorByUserID(ctx, userID) // another request created it first
 	} else if err != nil {
@@ -286,7 +270,6 @@ func (s *store) visitor(ctx context.Context, id string) (*Visitor, error) {
 // issueToken makes a new token for a visitor and stores its hash.
 func (s *store) issueToken(ctx context.Context, visitorID string) (string, error) {
 	tok := newToken()
-	defer s.writing()()
 	if _, err := s.db.Exec(ctx, `INSERT INTO webchat_tokens (token_hash, visitor_id, created_at) VALUES (?, ?, ?)`,
 		hashToken(tok), visitorID, sqldb.Millis(s.now())); err != nil {
 		return "", fmt.Errorf("insert token: %w", err)
@@ -305,7 +288,6 @@ func (s *store) visitorByToken(ctx context.Context, token string) (*Visitor, err
 }
 
 func (s *store) setVisitorLang(ctx context.Context, visitorID, lang string) error {
-	defer s.writing()()
 	_, err := s.db.Exec(ctx, `UPDATE webchat_visitors SET lang = ? WHERE id = ?`, lang, visitorID)
 	return err
 }
@@ -313,7 +295,6 @@ func (s *store) setVisitorLang(ctx context.Context, visitorID, lang string) erro
 func (s *store) createConversation(ctx context.Context, visitorID, lang string) (*Conversation, error) {
 	now := s.now().UTC().Truncate(time.Millisecond)
 	c := &Conversation{ID: newID("c_"), VisitorID: visitorID, Lang: lang, CreatedAt: now, UpdatedAt: now}
-	defer s.writing()()
 	if _, err := s.db.Exec(ctx, `INSERT INTO webchat_conversations (id, visitor_id, lang, title, created_at, updated_at)
 		VALUES (?, ?, ?, '', ?, ?)`, c.ID, c.VisitorID, c.Lang, sqldb.Millis(now), sqldb.Millis(now)); err != nil {
 		return nil, fmt.Errorf("insert conversation: %w", err)
@@ -375,13 +356,6 @@ func (s *store) addMessage(ctx context.Context, m *Message) (dup bool, err error
 	if err != nil {
 		return false, err
 	}
-	unlock := s.writing()
-	locked := true
-	defer func() {
-		if locked {
-			unlock()
-		}
-	}()
 	tx, err := s.db.Begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("begin: %w", err)
@@ -392,9 +366,7 @@ func (s *store) addMessage(ctx context.Context, m *Message) (dup bool, err error
 		m.ConversationID, m.ID, m.Role, m.ReplyTo, m.Text, m.Lang, m.Decision, m.Reason, m.TicketID, string(md),
 		sqldb.Millis(m.CreatedAt))
 	if sqldb.IsUniqueViolation(err) {
-		tx.Rollback()
-		unlock()
-		locked = false
+		tx.Rollback() // ends the write turn before reading
 		old, err := s.messageByID(ctx, m.ConversationID, m.Role, m.ID)
 		if err != nil {
 			return false, err
@@ -505,7 +477,6 @@ func (s *store) setFeedback(ctx context.Context, seq int64, helpful bool, commen
 	if helpful {
 		fb = 1
 	}
-	defer s.writing()()
 	_, err := s.db.Exec(ctx, `UPDATE webchat_messages SET feedback = ?, feedback_comment = ? WHERE id = ?`, fb, comment, seq)
 	return err
 }
@@ -524,7 +495,6 @@ func (s *store) hasTicket(ctx context.Context, convID, ticketID string) (bool, e
 // addAttachment stores an uploaded file, not yet linked to a message.
 func (s *store) addAttachment(ctx context.Context, convID string, a *AttachmentInfo, data []byte) error {
 	a.ID = newID("a_")
-	defer s.writing()()
 	if _, err := s.db.Exec(ctx, `INSERT INTO webchat_attachments (id, conversation_id, name, content_type, size, data,
 		created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, convID, a.Name, a.ContentType, a.Size, data,
 		sqldb.Millis(s.now())); err != nil {

@@ -2,6 +2,7 @@ package webchat_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -30,13 +31,14 @@ func TestMessagesReachOtherReplicas(t *testing.T) {
 		}
 	}
 	v := startVisitor(t, a)
-	tabA, tabB := dialLive(t, a, v), dialLive(t, b, v)
+	tabA, tabB := follow(dialLive(t, a, v)), follow(dialLive(t, b, v))
+	tabs := map[string]*feed{"A": tabA, "B": tabB}
 
 	send(t, a, v, "How do I enable 2FA?")
 	// Both tabs see the conversation in the same order: the question, the
 	// typing indicator, the answer, its end. Only the streamed text of the
 	// answer stays on A.
-	for name, tab := range map[string]*liveConn{"A": tabA, "B": tabB} {
+	for name, tab := range tabs {
 		for _, want := range []string{"message", "typing", "message", "done"} {
 			ev := tab.next(t)
 			if ev.Type != want {
@@ -52,9 +54,9 @@ func TestMessagesReachOtherReplicas(t *testing.T) {
 		}
 	}
 
-	// Agents' replies delivered by B, then by A, reach both tabs, each
-	// once: notifications arrive in commit order, so a second push of the
-	// first would come before the second.
+	// Agents' replies delivered by B and by A reach both tabs, each once.
+	// A replica pushes its own at once and the other's when notified, so
+	// they may arrive in either order (the widget sorts by seq).
 	deliver := func(env *webchattest.Env, id string) {
 		t.Helper()
 		r := supportbot.Reply{ID: id, Text: "Hi, I am **Ana** from support.", Decision: supportbot.DecisionAgent, TicketID: "7"}
@@ -64,11 +66,19 @@ func TestMessagesReachOtherReplicas(t *testing.T) {
 	}
 	deliver(b, "agent-1")
 	deliver(a, "agent-2")
-	for name, tab := range map[string]*liveConn{"A": tabA, "B": tabB} {
-		for _, want := range []string{"agent-1", "agent-2"} {
-			if ev := tab.next(t); ev.Type != "message" || ev.Message.Role != "agent" || ev.Message.ID != want {
-				t.Fatalf("tab on %s: %+v, want %s", name, ev, want)
+	for name, tab := range tabs {
+		seen := map[string]bool{}
+		for len(seen) < 2 {
+			ev := tab.next(t)
+			if ev.Type != "message" || ev.Message.Role != "agent" || seen[ev.Message.ID] {
+				t.Fatalf("tab on %s, having seen %v: %+v", name, seen, ev)
 			}
+			seen[ev.Message.ID] = true
+		}
+		select {
+		case ev := <-tab.ev:
+			t.Fatalf("tab on %s got more: %+v", name, ev)
+		case <-time.After(time.Second):
 		}
 	}
 
@@ -79,17 +89,59 @@ func TestMessagesReachOtherReplicas(t *testing.T) {
 		WHERE datname = current_database() AND query LIKE 'LISTEN%'`); err != nil {
 		t.Fatal(err)
 	}
-	for name, tab := range map[string]*liveConn{"A": tabA, "B": tabB} {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		_, _, err := tab.c.Read(ctx)
-		cancel()
-		if websocket.CloseStatus(err) != websocket.StatusGoingAway {
-			t.Fatalf("tab on %s after the broken connection: %v", name, err)
+	for name, tab := range tabs {
+		select {
+		case err := <-tab.end:
+			if websocket.CloseStatus(err) != websocket.StatusGoingAway {
+				t.Fatalf("tab on %s after the broken connection: %v", name, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("tab on %s still open after the broken connection", name)
 		}
 	}
-	tabB = dialLive(t, b, v)
+	again := dialLive(t, b, v)
 	deliver(a, "agent-3")
-	if ev := tabB.next(t); ev.Type != "message" || ev.Message.ID != "agent-3" {
+	if ev := again.next(t); ev.Type != "message" || ev.Message.ID != "agent-3" {
 		t.Fatalf("after listening again: %+v", ev)
 	}
+}
+
+// feed reads a live socket in the background, so a test can wait for an
+// event with a deadline without the deadline closing the socket.
+type feed struct {
+	ev  chan webchat.Event
+	end chan error // the read error that ended the socket
+}
+
+func follow(l *liveConn) *feed {
+	f := &feed{ev: make(chan webchat.Event, 32), end: make(chan error, 1)}
+	go func() {
+		for {
+			_, data, err := l.c.Read(context.Background())
+			if err != nil {
+				f.end <- err
+				return
+			}
+			var ev webchat.Event
+			if err := json.Unmarshal(data, &ev); err != nil {
+				f.end <- err
+				return
+			}
+			f.ev <- ev
+		}
+	}()
+	return f
+}
+
+func (f *feed) next(t *testing.T) webchat.Event {
+	t.Helper()
+	select {
+	case ev := <-f.ev:
+		return ev
+	case err := <-f.end:
+		t.Fatalf("the socket ended: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("no live event within 5 s")
+	}
+	return webchat.Event{}
 }

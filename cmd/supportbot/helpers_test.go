@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,34 +16,47 @@ import (
 	"github.com/supportbot/supportbot/retrieval"
 )
 
-// demoSnapshot is the demo help center indexed once for the whole test
-// binary: indexing trains and calibrates the retrieval model, which is too
-// slow to repeat in every test. demoDataDir hands each test a copy.
-var demoSnapshot string
-
-func TestMain(m *testing.M) {
-	os.Exit(runTests(m))
+// demoIndex is the demo help center indexed once for the whole test
+// binary, by the first test that needs it: indexing trains and calibrates
+// the retrieval model, which is too slow to repeat in every test (and a
+// run of only the tests that do not need it skips it). demoDataDir hands
+// each test a copy of its snapshot.
+var demoIndex struct {
+	once     sync.Once
+	dir      string // removed by TestMain
+	snapshot string
+	err      error
 }
 
-func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "supportbot-demo-index-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoIndex.dir != "" {
+		os.RemoveAll(demoIndex.dir)
 	}
-	defer os.RemoveAll(dir)
-	cfg := &Config{DataDir: dir}
-	cfg.setDefaults()
-	quiet := logrus.New()
-	quiet.Out = io.Discard
-	idx, err := openIndex(context.Background(), cfg, quiet, io.Discard)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "index the demo help center:", err)
-		return 1
-	}
-	idx.Close()
-	demoSnapshot = filepath.Join(dir, "index", retrieval.SnapshotFile)
-	return m.Run()
+	os.Exit(code)
+}
+
+func demoSnapshot() (string, error) {
+	demoIndex.once.Do(func() {
+		dir, err := os.MkdirTemp("", "supportbot-demo-index-*")
+		if err != nil {
+			demoIndex.err = err
+			return
+		}
+		demoIndex.dir = dir
+		cfg := &Config{DataDir: dir}
+		cfg.setDefaults()
+		quiet := logrus.New()
+		quiet.Out = io.Discard
+		idx, err := openIndex(context.Background(), cfg, quiet, io.Discard)
+		if err != nil {
+			demoIndex.err = fmt.Errorf("index the demo help center: %w", err)
+			return
+		}
+		idx.Close()
+		demoIndex.snapshot = filepath.Join(dir, "index", retrieval.SnapshotFile)
+	})
+	return demoIndex.snapshot, demoIndex.err
 }
 
 // demoDataDir returns a fresh data folder whose index already holds the
@@ -53,7 +67,11 @@ func demoDataDir(tb testing.TB) string {
 	if err := os.MkdirAll(filepath.Join(data, "index"), 0o700); err != nil {
 		tb.Fatal(err)
 	}
-	b, err := os.ReadFile(demoSnapshot)
+	snap, err := demoSnapshot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b, err := os.ReadFile(snap)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/supportbot/supportbot"
 	"github.com/supportbot/supportbot/knowledge"
+	"github.com/supportbot/supportbot/knowledge/lexicon"
 	"github.com/supportbot/supportbot/retrieval"
 )
 
@@ -52,20 +54,14 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	if !*quiet {
 		progress, finish = syncProgress(stderr, true)
 	}
-	// An indexed article whose file is now rejected is removed with the
-	// rest: say why next to it, not only in the "rejected" lines.
-	rejected := map[string]bool{}
-	for _, e := range res.Errors {
-		if pe, ok := e.(*knowledge.ParseError); ok {
-			rejected[pe.File] = true
-		}
-	}
-	sources := map[string]string{}
-	for _, a := range idx.Articles() {
-		sources[a.Key()] = a.Source
-	}
+	// An indexed article whose file is now rejected keeps its indexed
+	// version: a typo in an edit must not take the article away from
+	// users until someone notices. The same goes for a rejected lexicon
+	// file (lexicon/<lang>.yaml): the language's indexed additions stay.
+	hc := retrieval.HelpCenter{Articles: res.Articles, Lexicon: res.Lexicon}
+	kept := keepRejected(&hc, idx.HelpCenter(), res.Errors)
 	start := time.Now()
-	st, err := idx.SyncHelpCenter(ctx, retrieval.HelpCenter{Articles: res.Articles, Lexicon: res.Lexicon}, progress)
+	st, err := idx.SyncHelpCenter(ctx, hc, progress)
 	finish()
 	if err != nil {
 		return fmt.Errorf("index: %w", err)
@@ -80,8 +76,8 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	fmt.Fprintf(stdout, "indexed %s from %s in %.1fs: %d added, %d changed, %d removed, %d unchanged, %d rejected; %s embedded%s\n",
 		count(len(res.Articles), "article", "articles"), dir, time.Since(start).Seconds(), len(st.Added), len(st.Changed), len(st.Removed),
 		len(st.Unchanged), len(res.Errors), count(st.Embedded, "passage", "passages"), retrained)
-	if n := res.Lexicon.Forms(); n > 0 {
-		fmt.Fprintf(stdout, "  lexicon: %d forms (%s) from %s\n", n, strings.Join(slices.Sorted(maps.Keys(res.Lexicon)), ", "),
+	if n := hc.Lexicon.Forms(); n > 0 {
+		fmt.Fprintf(stdout, "  lexicon: %d forms (%s) from %s\n", n, strings.Join(slices.Sorted(maps.Keys(hc.Lexicon)), ", "),
 			filepath.Join(dir, knowledge.LexiconDir))
 	}
 	for _, l := range []struct {
@@ -89,12 +85,11 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 		keys []string
 	}{{"added", st.Added}, {"changed", st.Changed}, {"removed", st.Removed}} {
 		for _, k := range l.keys {
-			if src := sources[k]; l.name == "removed" && rejected[src] {
-				fmt.Fprintf(stdout, "  %s %s (its file %s was rejected: fix it and ingest again)\n", l.name, k, src)
-				continue
-			}
 			fmt.Fprintf(stdout, "  %s %s\n", l.name, k)
 		}
+	}
+	for _, k := range kept {
+		fmt.Fprintf(stdout, "  kept %s\n", k)
 	}
 	var few []string
 	for _, a := range res.Articles {
@@ -210,4 +205,45 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// keepRejected adds to hc what the index holds from files that are now
+// rejected: each article whose source file was rejected (unless a valid
+// file now has its ID and language), and the indexed lexicon additions of
+// a language whose lexicon file was rejected. It returns what it kept, as
+// lines for the report.
+func keepRejected(hc *retrieval.HelpCenter, indexed retrieval.HelpCenter, errs []error) []string {
+	files := map[string]bool{}
+	var langs []string
+	for _, e := range errs {
+		var pe *knowledge.ParseError
+		var le *lexicon.Error
+		switch {
+		case errors.As(e, &pe):
+			files[pe.File] = true
+		case errors.As(e, &le):
+			if lang := strings.TrimSuffix(filepath.Base(le.File), filepath.Ext(le.File)); indexed.Lexicon[lang] != nil {
+				langs = append(langs, lang)
+			}
+		}
+	}
+	valid := map[string]bool{}
+	for _, a := range hc.Articles {
+		valid[a.Key()] = true
+	}
+	var kept []string
+	for _, a := range indexed.Articles {
+		if files[a.Source] && !valid[a.Key()] {
+			hc.Articles = append(hc.Articles, a)
+			kept = append(kept, fmt.Sprintf("%s (its file %s was rejected: the indexed version stays until the file is fixed)", a.Key(), a.Source))
+		}
+	}
+	for _, lang := range langs {
+		if hc.Lexicon == nil {
+			hc.Lexicon = lexicon.Lexicon{}
+		}
+		hc.Lexicon[lang] = indexed.Lexicon[lang]
+		kept = append(kept, fmt.Sprintf("the %s lexicon additions (its file was rejected: the indexed ones stay until it is fixed)", lang))
+	}
+	return kept
 }

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/internal/yamlerr"
 )
 
 // MaxArticleBytes bounds one article file; a larger one is rejected rather
@@ -102,7 +103,7 @@ func Parse(name string, data []byte) (*supportbot.Article, error) {
 	// Line numbers in the header are offset by the opening "---".
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(header), &doc); err != nil {
-		return nil, perr(yamlErrLine(err)+1, "front matter: %s", yamlErrMsg(err))
+		return nil, perr(yamlerr.Line([]byte(header), err)+1, "front matter: %s", yamlerr.Message(err))
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, perr(2, "front matter must be a YAML mapping of fields")
@@ -115,6 +116,9 @@ func Parse(name string, data []byte) (*supportbot.Article, error) {
 		line := k.Line + 1
 		if !knownFields[k.Value] {
 			return nil, perr(line, "unknown field %q", k.Value)
+		}
+		if first, dup := fieldLine[k.Value]; dup {
+			return nil, perr(line, "field %q is given twice (first on line %d)", k.Value, first)
 		}
 		fieldLine[k.Value] = line
 		var err error
@@ -137,7 +141,7 @@ func Parse(name string, data []byte) (*supportbot.Article, error) {
 			err = decodeStrings(v, &fm.Questions)
 		}
 		if err != nil {
-			return nil, perr(v.Line+1, "%s: %s", k.Value, yamlErrMsg(err))
+			return nil, perr(v.Line+1, "%s: %s", k.Value, yamlerr.Message(err))
 		}
 	}
 
@@ -197,24 +201,6 @@ func decodeStrings(n *yaml.Node, dst *[]string) error {
 		*dst = append(*dst, c.Value)
 	}
 	return nil
-}
-
-var yamlLineRe = regexp.MustCompile(`line (\d+):?\s*`)
-
-// yamlErrLine extracts the 1-based line from a yaml.v3 error, or 1.
-func yamlErrLine(err error) int {
-	if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
-		var n int
-		fmt.Sscanf(m[1], "%d", &n)
-		return n
-	}
-	return 1
-}
-
-func yamlErrMsg(err error) string {
-	s := strings.TrimPrefix(err.Error(), "yaml: ")
-	s = strings.TrimPrefix(s, "unmarshal errors:\n  ")
-	return yamlLineRe.ReplaceAllString(s, "")
 }
 
 func invalidUTF8Line(data []byte) int {

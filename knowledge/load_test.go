@@ -100,6 +100,8 @@ func TestLoadReportsBrokenFilesAndKeepsTheRest(t *testing.T) {
 		"a/nofm.md":      {Data: []byte("# just markdown\n")},
 		"a/unclosed.md":  {Data: []byte("---\nid: x\n")},
 		"a/badyaml.md":   {Data: []byte("---\nid: x\ntitle: [unclosed\nlanguage: en\n---\nbody\n")},
+		"a/badflow.md":   {Data: []byte("---\nid: x\ntitle: T\nlanguage: en\ncategory: c\ntags: [a, b\n---\nbody\n")},
+		"a/twice.md":     {Data: []byte("---\nid: x\ntitle: T\nlanguage: en\ncategory: c\nid: y\n---\nbody\n")},
 		"a/nolang.md":    {Data: []byte("---\nid: x\ntitle: T\ncategory: c\n---\nbody\n")},
 		"a/badlang.md":   {Data: []byte("---\nid: x\ntitle: T\nlanguage: klingon\ncategory: c\n---\nbody\n")},
 		"a/unknown.md":   {Data: []byte("---\nid: x\ntitle: T\nlanguage: en\ncategory: c\nauthor: me\n---\nbody\n")},
@@ -124,7 +126,9 @@ func TestLoadReportsBrokenFilesAndKeepsTheRest(t *testing.T) {
 		"a/good.md":      "2:duplicate article", // dup.md comes first in walk order
 		"a/nofm.md":      "1:missing front matter",
 		"a/unclosed.md":  "1:not closed",
-		"a/badyaml.md":   "2:did not find expected", // yaml.v3 reports where the flow list's line context starts
+		"a/badyaml.md":   "3:did not find expected", // yaml.v3 itself says line 2 (see yamlerr.Line)
+		"a/badflow.md":   "6:did not find expected",
+		"a/twice.md":     "6:field \"id\" is given twice (first on line 2)",
 		"a/nolang.md":    "1:missing required field \"language\"",
 		"a/badlang.md":   "4:not supported",
 		"a/unknown.md":   "6:unknown field \"author\"",

@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/supportbot/supportbot"
+	"github.com/supportbot/supportbot/internal/yamlerr"
 )
 
 //go:embed *.yaml concepts.txt
@@ -44,7 +45,7 @@ func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line,
 func Parse(name string, data []byte) (map[string][]string, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &Error{File: name, Line: yamlLine(err), Msg: err.Error()}
+		return nil, &Error{File: name, Line: yamlerr.Line(data, err), Msg: yamlerr.Message(err)}
 	}
 	out := map[string][]string{}
 	if len(doc.Content) == 0 {
@@ -76,14 +77,6 @@ func Parse(name string, data []byte) (map[string][]string, error) {
 }
 
 // yamlLine digs the line number out of a yaml.v3 error ("yaml: line 3: ...").
-func yamlLine(err error) int {
-	var line int
-	if _, e := fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line); e == nil {
-		return line
-	}
-	return 1
-}
-
 // Concepts returns the concept IDs defined in concepts.txt, sorted.
 func Concepts() []string {
 	data, _ := files.ReadFile("concepts.txt")

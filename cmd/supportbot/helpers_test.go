@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ var demoIndex struct {
 	once     sync.Once
 	dir      string // removed by TestMain
 	snapshot string
+	out      strings.Builder // what opening it printed
 	err      error
 }
 
@@ -46,9 +48,12 @@ func demoSnapshot() (string, error) {
 		demoIndex.dir = dir
 		cfg := &Config{DataDir: dir}
 		cfg.setDefaults()
+		// As `ask` opens it: logging only warnings, its output not a
+		// terminal.
 		quiet := logrus.New()
 		quiet.Out = io.Discard
-		idx, err := openIndex(context.Background(), cfg, quiet, io.Discard)
+		quiet.SetLevel(logrus.WarnLevel)
+		idx, err := openIndex(context.Background(), cfg, quiet, &demoIndex.out)
 		if err != nil {
 			demoIndex.err = fmt.Errorf("index the demo help center: %w", err)
 			return

@@ -78,6 +78,18 @@ func TestAskUsesDemoHelpCenter(t *testing.T) {
 	}
 }
 
+// The first start indexes the demo for most of a minute; with its output
+// not a terminal (no progress bar) and only warnings logged, as `ask`
+// runs, one line still says what is going on.
+func TestFirstStartSaysItIsIndexing(t *testing.T) {
+	if _, err := demoSnapshot(); err != nil {
+		t.Fatal(err)
+	}
+	if out := demoIndex.out.String(); !strings.Contains(out, "First start: indexing the built-in demo help center (") {
+		t.Fatalf("output = %q", out)
+	}
+}
+
 // A language with some of the articles but not all is named, with what
 // it lacks: its questions about those are rarely answered right.
 func TestIngestNamesPartlyTranslatedLanguages(t *testing.T) {

@@ -147,11 +147,12 @@ func openIndex(ctx context.Context, cfg *Config, log logrus.FieldLogger, progres
 			what = "The built-in demo help center changed in this version: indexing it again"
 		}
 		log.Infof("%s (%d articles); load your own with: supportbot ingest DIR", what, len(demo))
-		// This takes a quarter of a minute: on a terminal, show it (ask
-		// logs only warnings).
+		// This takes most of a minute. On a terminal a progress bar shows
+		// it; elsewhere (ask piped, which logs only warnings) one line
+		// says why nothing happens meanwhile.
 		progress, finish := syncProgress(progressOut, false)
-		if progress != nil {
-			fmt.Fprintf(progressOut, "%s (%d articles). Load your own with: supportbot ingest DIR\n", what, len(demo))
+		if l, ok := log.(*logrus.Logger); progress != nil || ok && !l.IsLevelEnabled(logrus.InfoLevel) {
+			fmt.Fprintf(progressOut, "%s (%d articles, about a minute). Load your own with: supportbot ingest DIR\n", what, len(demo))
 		}
 		_, err = idx.Sync(ctx, demo, progress)
 		finish()

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -15,22 +14,25 @@ import (
 // runAgent manages console agents from the command line; `agent add`
 // creates the first admin before anyone can log in.
 func runAgent(ctx context.Context, g *globalFlags, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprintln(stderr, "usage: supportbot agent add --email E --name N [--role admin|agent] < password")
-		return exitError(2)
-	}
-	fs := flag.NewFlagSet("agent add", flag.ContinueOnError)
+	fs := commandFlags("agent", "usage: supportbot agent add --email E --name N [--role admin|agent] < password\n\nCreates a console agent (the first admin, before anyone can log in), with the password read from stdin.", stderr)
 	g.also(fs)
-	fs.SetOutput(stderr)
 	email := fs.String("email", "", "the agent's email, used to log in")
 	name := fs.String("name", "", "the agent's display name")
 	role := fs.String("role", escalation.RoleAdmin, "admin or agent")
-	if err := fs.Parse(args[1:]); err != nil {
-		return parseError(err)
-	}
-	if *email == "" || *name == "" {
-		fs.Usage()
-		return exitError(2)
+	pos, err := parseArgs(fs, args)
+	switch {
+	case err != nil:
+		return err
+	case len(pos) == 0:
+		return usageError(fs, "missing the subcommand \"add\"")
+	case pos[0] != "add":
+		return usageError(fs, "unknown subcommand %q (the only one is \"add\")", pos[0])
+	case len(pos) > 1:
+		return usageError(fs, "unexpected argument %q", pos[1])
+	case *email == "":
+		return usageError(fs, "missing --email")
+	case *name == "":
+		return usageError(fs, "missing --name")
 	}
 	// The password comes on standard input, never as an argument that
 	// would show in the process list and shell history.

@@ -4,41 +4,53 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/supportbot/supportbot"
 )
 
 func runAsk(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs := commandFlags("ask", "usage: supportbot ask [--lang L] [--json] QUESTION\n\nAnswers one question from the help center as chat would, and prints the reply.", stderr)
 	g.also(fs)
-	fs.SetOutput(stderr)
 	lang := fs.String("lang", "", "answer in this language (en, zh-Hans, ja, ...); default: detected")
 	asJSON := fs.Bool("json", false, "print the reply as JSON")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: supportbot ask [--lang L] [--json] QUESTION")
-		fs.PrintDefaults()
-	}
-	pos, err := parseInterspersed(fs, args)
+	pos, err := parseArgs(fs, args)
 	if err != nil {
-		return parseError(err)
+		return err
 	}
 	q := strings.TrimSpace(strings.Join(pos, " "))
-	if q == "" {
-		fs.Usage()
-		return exitError(2)
-	}
-	err = ask(ctx, g, q, *lang, *asJSON, stdout, stderr)
 	switch {
-	case err == nil:
-		return nil
-	case *asJSON:
-		// A script that asked for JSON gets JSON for a failure too (on
-		// stdout, with the exit status saying it failed), not a line of
-		// text it cannot parse.
+	case q == "":
+		return usageError(fs, "missing QUESTION")
+	case !hasWord(q):
+		// The engine would only reply "Please type your question." ("-"
+		// is no question either: it does not mean standard input here.)
+		return usageError(fs, "QUESTION %q has no words", q)
+	}
+	return reportError(ask(ctx, g, q, *lang, *asJSON, stdout, stderr), *asJSON, stdout)
+}
+
+// hasWord tells whether s has a letter or a digit: what the engine needs
+// to see a question in a message (bot.Service.handle).
+func hasWord(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) >= 0
+}
+
+// reportError is how ask and eval end on err. With --json, err is printed
+// as a JSON error object on stdout and the exit status is 1: a script that
+// asked for JSON gets JSON for a failure too (the exit status saying it
+// failed), not a line of text it cannot parse. Without, main prints its
+// message on stderr. An exitError passes as it is: the command has
+// printed its report.
+func reportError(err error, asJSON bool, stdout io.Writer) error {
+	var ee exitError
+	switch {
+	case err == nil || errors.As(err, &ee):
+		return err
+	case asJSON:
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		if encErr := enc.Encode(map[string]any{"error": map[string]string{
@@ -46,9 +58,8 @@ func runAsk(ctx context.Context, g *globalFlags, args []string, stdout, stderr i
 			return err
 		}
 		return exitError(1)
-	default:
-		return errors.New(askErrorMessage(err))
 	}
+	return errors.New(askErrorMessage(err))
 }
 
 // askErrorMessage is what the user reads: the message of a refusal the

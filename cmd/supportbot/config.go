@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -155,6 +158,9 @@ func loadConfig(path string, env []string) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read config: %w", err)
 		}
+		if err := checkYAML(path, data); err != nil {
+			return nil, err
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && err.Error() != "EOF" {
@@ -257,16 +263,150 @@ func isSection(t reflect.Type) bool {
 
 // applyEnv sets every setting whose variable is present.
 func applyEnv(c *Config, vars map[string]string) error {
-	return walkSettings(c, func(s setting) error {
+	var errs []error
+	walkSettings(c, func(s setting) error {
 		v, ok := vars[s.env]
 		if s.env == "" || !ok {
 			return nil
 		}
 		if err := setFromString(s.value, v); err != nil {
-			return fmt.Errorf("environment %s: %w", s.env, err)
+			errs = append(errs, fmt.Errorf("%s: %w", s.name(), err))
 		}
 		return nil
 	})
+	return problems(errs)
+}
+
+// checkYAML reports what yaml.v3 would say of a config file in terms of
+// Go types ("field top_kk not found in type bot.Config", "cannot
+// unmarshal !!str `abc` into int") in terms of settings: the line, the
+// key, and what the setting takes, with the nearest key for one that is
+// no setting, as checkEnvNames does for variables. The YAML syntax is
+// left to the decoder, which says where it is wrong.
+func checkYAML(path string, data []byte) error {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return nil
+	}
+	var errs []error
+	checkNode(&root, reflect.TypeFor[Config](), "", func(n *yaml.Node, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s:%d: %s", path, n.Line, fmt.Sprintf(format, args...)))
+	})
+	return problems(errs)
+}
+
+// checkNode checks the YAML node n of the setting (or section) key, of
+// type t, the way walkSection names keys.
+func checkNode(n *yaml.Node, t reflect.Type, key string, fail func(n *yaml.Node, format string, args ...any)) {
+	switch {
+	case n.Kind == yaml.DocumentNode:
+		for _, c := range n.Content {
+			checkNode(c, t, key, fail)
+		}
+	case n.Kind == yaml.AliasNode:
+		checkNode(n.Alias, t, key, fail)
+	case n.ShortTag() == "!!null":
+		// "key:" with no value leaves the default.
+	case isSection(t):
+		if n.Kind != yaml.MappingNode {
+			what := key + ":"
+			if key == "" {
+				what = "the file:"
+			}
+			fail(n, "%s must be a section of settings (key: value lines), not %s", what, describeNode(n, t))
+			return
+		}
+		fields := sectionFields(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Value == "<<" {
+				continue // a merge: the decoder checks it
+			}
+			ft, ok := fields[k.Value]
+			if !ok {
+				msg := "unknown setting " + joinKey(key, k.Value)
+				if near := closest(k.Value, slices.Collect(maps.Keys(fields))); near != "" {
+					msg += " (did you mean " + joinKey(key, near) + "?)"
+				} else {
+					msg += " (`supportbot config` lists the settings)"
+				}
+				fail(k, "%s", msg)
+				continue
+			}
+			checkNode(v, ft, joinKey(key, k.Value), fail)
+		}
+	case t.Kind() == reflect.Slice && isSection(t.Elem()):
+		if n.Kind != yaml.SequenceNode {
+			fail(n, "%s: must be a list, not %s", key, describeNode(n, t))
+			return
+		}
+		for i, e := range n.Content {
+			checkNode(e, t.Elem(), fmt.Sprintf("%s[%d]", key, i), fail)
+		}
+	default:
+		if n.Decode(reflect.New(t).Interface()) != nil {
+			fail(n, "%s: must be %s, not %s", key, settingTakes(t), describeNode(n, t))
+		}
+	}
+}
+
+// sectionFields maps the keys of a section to their types.
+func sectionFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case tag == "-" || !f.IsExported():
+		case opts == "inline":
+			maps.Copy(fields, sectionFields(f.Type))
+		case tag == "":
+			fields[strings.ToLower(f.Name)] = f.Type // yaml.v3's default key
+		default:
+			fields[tag] = f.Type
+		}
+	}
+	return fields
+}
+
+func joinKey(section, key string) string {
+	if section == "" {
+		return key
+	}
+	return section + "." + key
+}
+
+// describeNode is what an error shows of a value that does not fit a
+// setting of type t. Only a value meant for a number, a duration or a
+// boolean is quoted: one meant for a list of strings, which may be a
+// list of API keys, is not.
+func describeNode(n *yaml.Node, t reflect.Type) string {
+	switch {
+	case n.Kind == yaml.MappingNode:
+		return "a section"
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case t.Kind() == reflect.Slice || isSection(t):
+		return "a single value"
+	}
+	return strconv.Quote(n.Value)
+}
+
+// settingTakes says what a setting of type t takes.
+func settingTakes(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeFor[time.Duration]():
+		return "a duration such as 30s, 5m or 1h30m"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		return "a whole number"
+	case t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32:
+		return "a number"
+	case t.Kind() == reflect.Slice:
+		return "a list"
+	}
+	return "a single value"
 }
 
 // eachString replaces every string of a setting (a string, or each one
@@ -292,12 +432,16 @@ func eachString(v reflect.Value, fn func(string) string) {
 	}
 }
 
+// setFromString sets a setting from its environment variable. Its errors
+// say what the setting takes; only values that are not strings, which are
+// no secrets, are quoted.
 func setFromString(fv reflect.Value, s string) error {
+	bad := fmt.Errorf("must be %s, not %q", settingTakes(fv.Type()), s)
 	switch {
-	case fv.Type() == reflect.TypeOf(time.Duration(0)):
+	case fv.Type() == reflect.TypeFor[time.Duration]():
 		d, err := time.ParseDuration(s)
 		if err != nil {
-			return err
+			return bad
 		}
 		fv.SetInt(int64(d))
 	case fv.Kind() == reflect.String:
@@ -305,19 +449,19 @@ func setFromString(fv reflect.Value, s string) error {
 	case fv.Kind() == reflect.Bool:
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			return err
+			return bad
 		}
 		fv.SetBool(b)
 	case fv.Kind() >= reflect.Int && fv.Kind() <= reflect.Int64:
-		n, err := strconv.ParseInt(s, 10, 64)
+		n, err := strconv.ParseInt(s, 10, fv.Type().Bits())
 		if err != nil {
-			return err
+			return bad
 		}
 		fv.SetInt(n)
 	case fv.Kind() == reflect.Float64 || fv.Kind() == reflect.Float32:
 		n, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return err
+			return bad
 		}
 		fv.SetFloat(n)
 	case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.String:
@@ -329,7 +473,7 @@ func setFromString(fv reflect.Value, s string) error {
 		}
 		fv.Set(reflect.ValueOf(parts))
 	default:
-		return fmt.Errorf("cannot set a %s from the environment", fv.Type())
+		return errors.New("cannot be set from the environment: set it in the config file")
 	}
 	return nil
 }

@@ -20,12 +20,8 @@ import (
 func runConfig(_ context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
 	fs := commandFlags("config", "usage: supportbot config\n\nPrints the effective configuration, every default filled in, secrets redacted, as YAML for --config.", stderr)
 	g.also(fs)
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return exitError(2)
+	if err := noArgs(fs, args); err != nil {
+		return err
 	}
 	cfg, err := g.load()
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -65,15 +66,29 @@ type langReport struct {
 	answerable, hits1, correct int
 }
 
+const evalUsage = `usage: supportbot eval [--json] [--misses] DIR
+
+Measures how well the help center in DIR/articles/*.md answers the questions in DIR/queries.jsonl.
+
+queries.jsonl holds one query a line: {"query": "...", "expected": ["article-id", ...], "language": "en"}.
+"expected": [] marks a question no article answers, which should be escalated. "language" is optional:
+without it, the query's language is detected as in chat. DIR/lexicon/<lang>.yaml, if present, adds to
+the support lexicon. The articles are indexed into a temporary store: the data folder is not touched.`
+
 func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
-	fs := commandFlags("eval", "usage: supportbot eval [--json] DIR\n\nDIR holds articles/*.md, queries.jsonl and optionally lexicon/<lang>.yaml; the articles are indexed into a temporary store.", stderr)
+	fs := commandFlags("eval", evalUsage, stderr)
 	g.also(fs)
-	asJSON := fs.Bool("json", false, "print one JSON object")
+	asJSON := fs.Bool("json", false, "print one JSON object (an error too: {\"error\": {\"code\", \"message\"}})")
 	misses := fs.Bool("misses", false, "list the queries answered wrongly on stderr")
 	dir, err := oneArg(fs, args)
 	if err != nil {
 		return err
 	}
+	return reportError(evalDir(ctx, g, dir, *asJSON, *misses, stdout, stderr), *asJSON, stdout)
+}
+
+// evalDir measures the help center in dir and prints the report.
+func evalDir(ctx context.Context, g *globalFlags, dir string, asJSON, misses bool, stdout, stderr io.Writer) error {
 	cfg, err := g.load()
 	if err != nil {
 		return err
@@ -139,10 +154,22 @@ func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr 
 	defer db.Close()
 	quiet := logrus.New()
 	quiet.Out = io.Discard
-	svc := bot.New(cfg.Bot, bot.Deps{Store: store, Detector: bot.NewDetector(), Retriever: idx, Log: quiet})
+	detector := bot.NewDetector()
+	svc := bot.New(cfg.Bot, bot.Deps{Store: store, Detector: detector, Retriever: idx, Log: quiet})
+	// A query without a language is in the one chat would detect, and is
+	// counted under it: a Chinese query is not an English one.
+	for i, q := range queries {
+		if q.Language == "" {
+			if l, _ := detector.Detect(ctx, q.Query); l != "" {
+				queries[i].Language = l
+			} else {
+				queries[i].Language = supportbot.DefaultLang // as chat, without a language to go by
+			}
+		}
+	}
 
 	var missOut io.Writer
-	if *misses {
+	if misses {
 		missOut = stderr
 	}
 	rep := evaluate(ctx, svc, queries, stderr, missOut)
@@ -158,7 +185,7 @@ func runEval(ctx context.Context, g *globalFlags, args []string, stdout, stderr 
 			}
 		}
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
@@ -264,9 +291,13 @@ func evaluate(ctx context.Context, svc *bot.Service, queries []evalQuery, progre
 	return rep
 }
 
+// readQueries reads queries.jsonl. Its errors name the line, and the
+// field and what it must hold, never a Go type.
 func readQueries(path string) ([]evalQuery, error) {
 	f, err := os.Open(path)
-	if err != nil {
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, supportbot.Errorf(supportbot.ENOTFOUND, "%s: no such file (eval reads its queries there)", path)
+	} else if err != nil {
 		return nil, err
 	}
 	defer f.Close()
@@ -281,26 +312,9 @@ func readQueries(path string) ([]evalQuery, error) {
 		if len(strings.TrimSpace(string(b))) == 0 {
 			continue
 		}
-		if !utf8.Valid(b) {
-			return nil, fmt.Errorf("%s:%d: invalid UTF-8", path, line)
-		}
-		var q evalQuery
-		if err := json.Unmarshal(b, &q); err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", path, line, err)
-		}
-		if strings.TrimSpace(q.Query) == "" {
-			return nil, fmt.Errorf("%s:%d: empty query", path, line)
-		}
-		switch l := supportbot.NormalizeLang(q.Language); {
-		case q.Language == "":
-			q.Language = supportbot.DefaultLang
-		case l == "":
-			return nil, fmt.Errorf("%s:%d: language %q is not one of %s", path, line, q.Language, strings.Join(supportbot.Languages, ", "))
-		default:
-			q.Language = l
-		}
-		if slices.Contains(q.Expected, "") {
-			return nil, fmt.Errorf("%s:%d: an empty article id in expected (use [] for a question no article answers)", path, line)
+		q, err := parseQuery(b)
+		if err != nil {
+			return nil, supportbot.Errorf(supportbot.EINVALID, "%s:%d: %s", path, line, err)
 		}
 		q.line = line
 		out = append(out, q)
@@ -309,9 +323,63 @@ func readQueries(path string) ([]evalQuery, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no queries", path)
+		return nil, supportbot.Errorf(supportbot.EINVALID, "%s: no queries", path)
 	}
 	return out, nil
+}
+
+// parseQuery reads one line of queries.jsonl. Language stays empty when
+// the line has none: eval detects it.
+func parseQuery(b []byte) (evalQuery, error) {
+	var q evalQuery
+	if !utf8.Valid(b) {
+		return q, errors.New("invalid UTF-8")
+	}
+	// Each field is decoded on its own, to say which one is wrong.
+	var raw struct{ Query, Expected, Language json.RawMessage }
+	var te *json.UnmarshalTypeError
+	if err := json.Unmarshal(b, &raw); errors.As(err, &te) {
+		return q, errors.New(`not a JSON object: a line is {"query": "...", "expected": ["article-id", ...], "language": "en"}`)
+	} else if err != nil {
+		return q, fmt.Errorf("not valid JSON: %v", err)
+	}
+	if decodeField(raw.Query, &q.Query) != nil {
+		return q, errors.New(`"query" must be a string`)
+	}
+	if strings.TrimSpace(q.Query) == "" {
+		return q, errors.New("empty query")
+	}
+	if decodeField(raw.Expected, &q.Expected) != nil {
+		return q, errors.New(`"expected" must be a list of article ids`)
+	}
+	// Without "expected", the query would count as one no article
+	// answers: a forgotten field would silently score as an escalation.
+	if q.Expected == nil {
+		return q, errors.New(`no "expected": list the ids of the articles that answer the query, or [] if none does (it should be escalated)`)
+	}
+	if slices.Contains(q.Expected, "") {
+		return q, errors.New("an empty article id in expected (use [] for a question no article answers)")
+	}
+	if decodeField(raw.Language, &q.Language) != nil {
+		return q, fmt.Errorf(`"language" must be a language code (one of %s)`, strings.Join(supportbot.Languages, ", "))
+	}
+	if q.Language != "" {
+		l := supportbot.NormalizeLang(q.Language)
+		if l == "" {
+			return q, fmt.Errorf("language %q is not one of %s", q.Language, strings.Join(supportbot.Languages, ", "))
+		}
+		q.Language = l
+	}
+	return q, nil
+}
+
+// decodeField decodes one field of a line into v; absent or null, it
+// leaves v as it is.
+func decodeField(raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	return json.Unmarshal(raw, v)
 }
 
 func printReport(w io.Writer, dir string, r *evalReport) {
@@ -321,7 +389,7 @@ func printReport(w io.Writer, dir string, r *evalReport) {
 	}
 	fmt.Fprintln(w)
 	rows := [][2]string{
-		{"hit_at_1", fmt.Sprintf("%.4f", r.HitAt1)}, {"hit_at_5", fmt.Sprintf("%.4f", r.HitAt5)},
+		{"queries", fmt.Sprintf("%d", r.Queries)}, {"hit_at_1", fmt.Sprintf("%.4f", r.HitAt1)}, {"hit_at_5", fmt.Sprintf("%.4f", r.HitAt5)},
 		{"mrr", fmt.Sprintf("%.4f", r.MRR)}, {"accuracy", fmt.Sprintf("%.4f", r.Accuracy)},
 		{"abstain_precision", fmt.Sprintf("%.4f", r.AbstainPrecision)}, {"abstain_recall", fmt.Sprintf("%.4f", r.AbstainRecall)},
 		{"p50_ms", fmt.Sprintf("%.3f", r.P50Ms)}, {"p99_ms", fmt.Sprintf("%.3f", r.P99Ms)},

@@ -68,16 +68,6 @@ func version() string {
 	return v + " " + bi.GoVersion
 }
 
-// parseError is what a command returns when its flags do not parse: -h
-// (the usage, already printed) ends it with status 0, anything else with
-// status 2.
-func parseError(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return exitError(0)
-	}
-	return exitError(2)
-}
-
 // globalFlags are accepted before the command.
 type globalFlags struct {
 	config  string
@@ -129,46 +119,70 @@ Commands:
   unanswered         the questions the help center did not answer, most asked first (--days, --json)
   version            print the version: the module version, the commit and the Go version
 
-Run "supportbot COMMAND -h" for a command's flags.
+Run "supportbot COMMAND --help" (or "supportbot help COMMAND") for a command's flags.
 `
 
 // Main runs the command line. Tests call it directly.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var g globalFlags
 	fs := flag.NewFlagSet("supportbot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.SetOutput(io.Discard) // the usage goes to stdout or stderr, decided below
 	g.register(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		return nil
+	case err != nil:
+		fmt.Fprintf(stderr, "supportbot: %v\n\n%s", err, usage)
 		return exitError(2)
-	}
-	if fs.NArg() == 0 {
-		fmt.Fprint(stderr, usage)
+	case fs.NArg() == 0:
+		fmt.Fprintf(stderr, "supportbot: missing COMMAND\n\n%s", usage)
 		return exitError(2)
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	err = runCommand(ctx, &g, cmd, rest, stdin, stdout, stderr)
+	var help helpRequested
+	if errors.As(err, &help) {
+		help.fs.SetOutput(stdout)
+		help.fs.Usage()
+		return nil
+	}
+	return err
+}
+
+func runCommand(ctx context.Context, g *globalFlags, cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
-		return runServe(ctx, &g, rest, stdout, stderr)
+		return runServe(ctx, g, args, stdout, stderr)
 	case "ask":
-		return runAsk(ctx, &g, rest, stdout, stderr)
+		return runAsk(ctx, g, args, stdout, stderr)
 	case "ingest":
-		return runIngest(ctx, &g, rest, stdout, stderr)
+		return runIngest(ctx, g, args, stdout, stderr)
 	case "eval":
-		return runEval(ctx, &g, rest, stdout, stderr)
+		return runEval(ctx, g, args, stdout, stderr)
 	case "agent":
-		return runAgent(ctx, &g, rest, stdin, stdout, stderr)
+		return runAgent(ctx, g, args, stdin, stdout, stderr)
 	case "config":
-		return runConfig(ctx, &g, rest, stdout, stderr)
+		return runConfig(ctx, g, args, stdout, stderr)
 	case "unanswered":
-		return runUnanswered(ctx, &g, rest, stdout, stderr)
+		return runUnanswered(ctx, g, args, stdout, stderr)
 	case "help":
-		fmt.Fprint(stdout, usage)
-		return nil
+		// "supportbot help ask" is "supportbot ask --help".
+		switch len(args) {
+		case 0:
+			fmt.Fprint(stdout, usage)
+			return nil
+		case 1:
+			return Main(ctx, []string{args[0], "--help"}, stdin, stdout, stderr)
+		}
+		fmt.Fprintf(stderr, "supportbot help: unexpected argument %q\n\n%s", args[1], usage)
+		return exitError(2)
 	case "version":
+		fs := commandFlags("version", "usage: supportbot version\n\nPrints the version: the module version, the commit and the Go version.", stderr)
+		if err := noArgs(fs, args); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, version())
 		return nil
 	}
@@ -193,28 +207,81 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// commandFlags returns the flag set of a command that takes one DIR
-// argument, with its usage text.
+// commandFlags returns the flag set of a command. usage is its usage
+// line, a blank line and a sentence saying what the command does (and,
+// if need be, more paragraphs): every command prints it, then its flags,
+// the same way. Asked for (-h, --help), that goes to stdout and the
+// command succeeds (helpRequested); after a mistake, to stderr under a
+// line saying what is wrong (usageError).
 func commandFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, usage)
-		fs.PrintDefaults()
+		fmt.Fprintln(fs.Output(), usage)
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintln(fs.Output(), "\nFlags:")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }
 
-// oneArg parses args (flags anywhere) and returns the single positional
-// argument, or exit status 2 after the usage.
-func oneArg(fs *flag.FlagSet, args []string) (string, error) {
+// helpRequested is what a command returns when asked for its usage (-h,
+// --help): Main prints the usage on stdout, where help that was asked for
+// belongs ("supportbot ask --help | less"), and exits with status 0.
+type helpRequested struct{ fs *flag.FlagSet }
+
+func (h helpRequested) Error() string { return "help requested" }
+
+// usageError prints what is wrong and the command's usage on stderr, and
+// ends the program with status 2.
+func usageError(fs *flag.FlagSet, format string, args ...any) error {
+	fmt.Fprintf(fs.Output(), "supportbot %s: %s\n\n", fs.Name(), fmt.Sprintf(format, args...))
+	fs.Usage()
+	return exitError(2)
+}
+
+// parseArgs parses the flags of a command made by commandFlags, anywhere
+// among its positional arguments, and returns those arguments.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	// The flag package prints the usage for -h itself, and its errors
+	// without the command's name: silence it, and print both here.
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
 	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return "", parseError(err)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, helpRequested{fs}
+	case err != nil:
+		return nil, usageError(fs, "%v", err)
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return "", exitError(2)
+	return pos, nil
+}
+
+// noArgs parses the flags of a command that takes no positional
+// argument, and rejects any.
+func noArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := parseArgs(fs, args)
+	if err == nil && len(pos) > 0 {
+		return usageError(fs, "unexpected argument %q", pos[0])
+	}
+	return err
+}
+
+// oneArg parses the flags of a command that takes one DIR argument, and
+// returns it.
+func oneArg(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parseArgs(fs, args)
+	switch {
+	case err != nil:
+		return "", err
+	case len(pos) == 0:
+		return "", usageError(fs, "missing DIR")
+	case len(pos) > 1:
+		return "", usageError(fs, "unexpected argument %q", pos[1])
 	}
 	return pos[0], nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -15,12 +14,11 @@ import (
 )
 
 func runServe(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := commandFlags("serve", "usage: supportbot serve [--addr HOST:PORT]\n\nRuns the server: web chat, help center, agent console, API and the connectors configured, until interrupted.", stderr)
 	g.also(fs)
-	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "listen address (default 127.0.0.1:8080, or http.addr in the config)")
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
+	if err := noArgs(fs, args); err != nil {
+		return err
 	}
 	cfg, err := g.load()
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -13,18 +12,19 @@ import (
 // bot escalated them for low confidence, or users rated the answer
 // unhelpful twice), most asked first: what to write articles about next.
 func runUnanswered(ctx context.Context, g *globalFlags, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("unanswered", flag.ContinueOnError)
+	fs := commandFlags("unanswered", "usage: supportbot unanswered [--days N] [--limit N] [--json]\n\nLists the questions the help center did not answer, most asked first: what to write articles about next.", stderr)
 	g.also(fs)
-	fs.SetOutput(stderr)
-	days := fs.Int("days", 30, "look back this many days")
-	limit := fs.Int("limit", 50, "at most this many questions")
+	days := fs.Int("days", 30, "look back this many days (at least 1)")
+	limit := fs.Int("limit", 50, "at most this many questions (at least 1)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
+	if err := noArgs(fs, args); err != nil {
+		return err
 	}
-	if *days < 1 || *limit < 1 || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: supportbot unanswered [--days N] [--limit N] [--json], with N >= 1")
-		return exitError(2)
+	switch {
+	case *days < 1:
+		return usageError(fs, "--days must be at least 1, not %d", *days)
+	case *limit < 1:
+		return usageError(fs, "--limit must be at least 1, not %d", *limit)
 	}
 	cfg, err := g.load()
 	if err != nil {

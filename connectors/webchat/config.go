@@ -44,7 +44,12 @@ type Config struct {
 	// limits. Only enable it behind a proxy that sets the header.
 	TrustProxy bool `yaml:"trust_proxy"`
 
-	// MaxMessageBytes is the longest message text accepted. Default: 4000.
+	// MaxMessageBytes is the longest message text accepted, in bytes: a
+	// guard on what the server reads. Default: 16000, four bytes for each
+	// of the 4000 characters the engine accepts (bot.max_message_runes),
+	// so that the engine's limit, in characters and said in the user's
+	// language, is the one users meet: 4000 bytes let a Chinese message
+	// have only 1333.
 	MaxMessageBytes int `yaml:"max_message_bytes"`
 	// MaxBodyBytes bounds a JSON request body. Default: 64 KiB.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
@@ -91,7 +96,7 @@ func (c *Config) SetDefaults() {
 		c.SiteName = "Help Center"
 	}
 	if c.MaxMessageBytes == 0 {
-		c.MaxMessageBytes = 4000
+		c.MaxMessageBytes = 16000
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 64 << 10

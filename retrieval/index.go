@@ -425,6 +425,13 @@ func (ix *Index) SyncHelpCenter(ctx context.Context, hc HelpCenter, progress Pro
 	if err != nil {
 		return stats, err
 	}
+	// The last point to honour a cancellation (Ctrl-C during ingest):
+	// after it the new index is written and swapped in, before it nothing
+	// has changed, even when the work that was cancelled got done.
+	if err := ctx.Err(); err != nil {
+		s.keyword.Close()
+		return stats, err
+	}
 	var st os.FileInfo
 	if ix.cfg.Dir != "" {
 		st, err = writeSnapshot(ix.snapshotPath(), s.snapshot(ix.model))

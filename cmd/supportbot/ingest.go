@@ -63,7 +63,11 @@ func runIngest(ctx context.Context, g *globalFlags, args []string, stdout, stder
 	start := time.Now()
 	st, err := idx.SyncHelpCenter(ctx, hc, progress)
 	finish()
-	if err != nil {
+	switch {
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		// Sync swaps in the new index only when it is complete.
+		return fmt.Errorf("interrupted: nothing was indexed, the index is as it was (%w)", err)
+	case err != nil:
 		return fmt.Errorf("index: %w", err)
 	}
 	// What was (re-)embedded and whether the ranker was retrained are

@@ -180,6 +180,22 @@ func TestIngestReportsChangesAndBrokenFiles(t *testing.T) {
 	}
 }
 
+// An interrupted ingest says so, and leaves the index as it was.
+func TestInterruptedIngestChangesNothing(t *testing.T) {
+	data, src := smallDataDir(t), t.TempDir()
+	writeArticle(t, src, "a.md", "alpha", "en", "Alpha", "how do I alpha|what is alpha|alpha help", "Alpha body.")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // as Ctrl-C before the index is written
+	var out, errb bytes.Buffer
+	err := Main(ctx, []string{"--data-dir", data, "ingest", "--quiet", src}, nil, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "interrupted: nothing was indexed, the index is as it was") {
+		t.Fatalf("err = %v", err)
+	}
+	if out, _, err := run(t, "", "--data-dir", data, "ask", "--json", "how do I reset my password"); err != nil || !strings.Contains(out, `"article_id": "reset-password"`) {
+		t.Fatalf("the index changed: %s %v", out, err)
+	}
+}
+
 // The data folder and the database are their owner's alone, whichever
 // command creates them: ingest (the index) or ask, serve and agent (the
 // database).

@@ -234,8 +234,16 @@ func confFeatures(r []scored, st *labelStats, nov novelty) [numConfFeatures]floa
 				b = v
 			}
 		}
+		// With a single candidate, the margin is over nothing (0), as
+		// x[1]'s is. That happens in cross-validation of a two-article
+		// help center, in the folds that hold one out: a margin of 0
+		// there taught the confidence model that any question with two
+		// candidates, as every question has after training, is known
+		// ("car insurance" answered at 0.47 with two articles).
 		if b > -1e9 {
 			x[4+k] = float64(a - b)
+		} else {
+			x[4+k] = float64(a)
 		}
 	}
 	// Sig[sigLR] is the log-probability minus the best one's, so the best

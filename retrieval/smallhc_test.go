@@ -10,20 +10,22 @@ import (
 	"github.com/supportbot/supportbot/knowledge"
 )
 
-// A help center of four articles, or of English articles only, must still
+// A help center of two or four articles, or of English articles only, must still
 // tell a question it covers from one it does not, including one in a
 // language none of its articles is written in. (Found by QA: with fewer
 // than eight articles no article was held out in cross-validation, and
 // the confidence model answered "lasagna recipe" with 1.0 and escalated
 // an article's own example question; Chinese questions on an English help
-// center got 1.0 from a quadratic model evaluated far outside its data.)
+// center got 1.0 from a quadratic model evaluated far outside its data.
+// With two articles none was held out until later: everything was
+// answered.)
 func TestSmallHelpCenterKnowsWhatItDoesNotCover(t *testing.T) {
 	res, err := knowledge.Load(knowledge.Demo(), "articles")
 	if err != nil {
 		t.Fatal(err)
 	}
 	small := map[string]bool{"withdrawal-pending": true, "withdrawal-fees": true, "lost-2fa": true, "reset-password": true}
-	var four, english []*supportbot.Article
+	var two, four, english []*supportbot.Article
 	for _, a := range res.Articles {
 		if a.Lang != "en" {
 			continue
@@ -32,12 +34,15 @@ func TestSmallHelpCenterKnowsWhatItDoesNotCover(t *testing.T) {
 		if small[a.ID] {
 			four = append(four, a)
 		}
+		if a.ID == "withdrawal-pending" || a.ID == "reset-password" {
+			two = append(two, a)
+		}
 	}
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
 		arts []*supportbot.Article
-	}{{"four articles", four}, {"English only", english}} {
+	}{{"two articles", two}, {"four articles", four}, {"English only", english}} {
 		ix, err := Open(Config{})
 		if err != nil {
 			t.Fatal(err)
@@ -63,6 +68,9 @@ func TestSmallHelpCenterKnowsWhatItDoesNotCover(t *testing.T) {
 			"怎么做红烧肉":                                                  "",
 			"明天天气怎么样":                                                 "",
 		} {
+			if want != "" && !slices.ContainsFunc(tc.arts, func(a *supportbot.Article) bool { return a.ID == want }) {
+				continue
+			}
 			r, err := ix.Retrieve(ctx, supportbot.Query{Text: q, K: 3})
 			if err != nil {
 				t.Fatal(err)

@@ -668,7 +668,9 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 	// what a help center sees whatever the number of folds. A small help
 	// center (under 8 articles) holds out one article per fold instead:
 	// without simulated unknowns the confidence model never sees a
-	// question it should not answer, and answers anything.
+	// question it should not answer, and answers anything. That holds for
+	// two articles too: each fold then keeps one, and its questions have
+	// a single candidate (see confFeatures for the margins).
 	unknownShare := unknownShareDefault
 	unknownFold := make([]int, numLabels)
 	for l, id := range s.labels {
@@ -679,7 +681,7 @@ func (s *state) crossValidate(ctx context.Context, ix *Index, exs []example, p r
 		h := sha256.Sum256([]byte(id))
 		unknownFold[l] = int(binary.LittleEndian.Uint32(h[:4]) % uint32(unknownShare))
 	}
-	simulateUnknown := numLabels >= 3
+	simulateUnknown := numLabels >= 2
 
 	// Content signals do not depend on the fold: compute them once. The
 	// questions are embedded in batches: a remote embedder gets one

@@ -131,7 +131,8 @@ var _ Detector = (*ScriptDetector)(nil)
 
 // chooseLang decides the reply language: an explicit choice wins, then a
 // confident detection, then the conversation's language, then the
-// channel's hint, then the default.
+// channel's hint, then a detection that is at least a guess
+// (minGuessConfidence), then the default.
 func chooseLang(explicit, detected string, conf float64, conversation, hint string) string {
 	if l := supportbot.NormalizeLang(explicit); l != "" {
 		return l
@@ -145,8 +146,16 @@ func chooseLang(explicit, detected string, conf float64, conversation, hint stri
 	if l := supportbot.NormalizeLang(hint); l != "" {
 		return l
 	}
-	if detected != "" {
+	if detected != "" && conf >= minGuessConfidence {
 		return detected
 	}
 	return supportbot.DefaultLang
 }
+
+// minGuessConfidence is the least detection confidence that beats the
+// default language when nothing else tells: a single word shared by
+// languages is below it ("agent" scores French at 0.15, "human" Spanish
+// at 0.13, and were answered in those languages), a short phrase in one
+// language above it ("dépôt" 0.44, "saque" 0.23 is a word two languages
+// share).
+const minGuessConfidence = 0.25

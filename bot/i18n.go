@@ -149,6 +149,12 @@ var catalog = map[string]map[string]string{
 		"es": "¡De nada! ¿Puedo ayudarte con algo más?", "vi": "Không có gì! Tôi có thể giúp gì thêm cho bạn không?", "tr": "Rica ederim! Yardımcı olabileceğim başka bir şey var mı?",
 		"pt": "De nada! Posso ajudar com mais alguma coisa?", "fr": "Avec plaisir ! Puis-je vous aider pour autre chose ?",
 	},
+	"ack": {
+		"en": "Is there anything else I can help with?", "zh-Hans": "还有其他可以帮您的吗？", "zh-Hant": "還有其他可以幫您的嗎？",
+		"ja": "ほかにお手伝いできることはありますか？", "ko": "더 도와드릴 일이 있을까요?", "ru": "Могу ещё чем-нибудь помочь?",
+		"es": "¿Puedo ayudarte con algo más?", "vi": "Tôi có thể giúp gì thêm cho bạn không?", "tr": "Yardımcı olabileceğim başka bir şey var mı?",
+		"pt": "Posso ajudar com mais alguma coisa?", "fr": "Puis-je vous aider pour autre chose ?",
+	},
 	"help": {
 		"en":      "Just write your question. Commands: /lang to change the language, /human to talk to a person, /ticket to open a ticket, /status to see your tickets.",
 		"zh-Hans": "直接输入您的问题即可。命令：/lang 切换语言，/human 转人工，/ticket 提交工单，/status 查看工单状态。",

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -23,6 +24,7 @@ const (
 	IntentStatus      Intent = "ticket_status"
 	IntentGreeting    Intent = "greeting"
 	IntentThanks      Intent = "thanks"
+	IntentAck         Intent = "acknowledged" // "ok", "got it", "好的": nothing to answer
 )
 
 // Recognition is what Recognize found.
@@ -320,9 +322,12 @@ var (
 		`\b(live (agent|person)|real person|someone (from|in) support)\b`, `\bcontact (the )?support\b`, `\b(agent|operator|human) (please|pls|plz)\b`,
 		`\b(connect|transfer|talk|speak|chat|contact|reach|get|want|need)\b[^.?!]{0,20}\b(customer (service|support|care)|live (chat|support))\b`,
 		`^(a )?(human|agent|operator|real person|customer (service|support|care)|live (chat|support|agent)|representative)$`,
+		// the request at the end of a message: "not a bot please, agent"
+		`, ?(a )?(human|agent|operator|real person|representative)( please| pls| plz)?$`,
 		// zh-Hans / zh-Hant
 		`人工(客服|服务|服務|坐席|座席)|人工$|(转|轉|找|要)人工|真人(客服|服务|服務|回复|回覆)|真人$|(找|要|转|轉|跟|和|与|與)(个|個)?真人|客服人员|客服人員|(转|轉|找|联系|聯絡|聯繫|让|讓|接通)客服|在线客服|在線客服|線上客服|转接|轉接`,
 		`(不想|不要)(跟|和|与|與)?(机器人|機器人)`,
+		`^(找|要|转|轉)?客服(呢|吗|嗎|在吗|在嗎)?$`, // "客服" alone asks for the service desk
 		// ja
 		`オペレーター|有人(対応|チャット|サポート)|担当者(を|と|に|さん|の方)|人間|スタッフ(に|と|を)|(サポート|窓口|運営)の(人|方)`,
 		`人(に|と)(対応|代わ|つな|繋|話)|(サポート|窓口|担当|スタッフ)に(つな|繋)|ボット(じゃ|では)なく`,
@@ -406,6 +411,7 @@ var (
 	// deposit?" is not.
 	greetingPatterns = compile(smallTalk(greetingWords, greetingExtras))
 	thanksPatterns   = compile(smallTalk(thanksWords, thanksExtras))
+	ackPatterns      = compile(smallTalk(ackWords, nil))
 
 	// ticketNumber finds "#42" or "ticket 42"; the last group catches a
 	// unit, as in "I opened a ticket 3 days ago", which is not a number.
@@ -446,7 +452,7 @@ var (
 	}
 	// Acknowledgements, intensifiers and closing words.
 	thanksExtras = []string{
-		`ok|okay|k|great|perfect|awesome|cool|nice|alright|got it|so much|a lot|very much|again|that helped|it helped|it worked|that worked|for (the|your) (help|time|info)|for helping|bye|have a (nice|good|great) day`,
+		`ok|okay|k|great|perfect|awesome|cool|nice|alright|got it|so much|a lot|very much|again|in advance|that helped|it helped|it worked|that worked|for (the|your) (help|time|info)|for helping|bye|have a (nice|good|great) day`,
 		`好的|好|嗯|明白了|了解了|知道了|收到|辛苦了|非常|太|了|你|您|啦|(您|你)的(帮助|幫助|协助|協助|帮忙|幫忙)|解决了|解決了`,
 		`了解(です|しました)?|わかりました|なるほど|はい|本当に|どうも`,
 		`네|넹|정말|진짜|너무|알겠습니다|도움이\s*(됐어요|되었습니다|됐습니다)|덕분에`,
@@ -458,6 +464,83 @@ var (
 		`tamam|tamamd[ıi]r|anlad[ıi]m|s[üu]per|[çc]ok|yard[ıi]m(ınız|iniz|ın|in) i[çc]in|i[şs]ime yarad[ıi]|[çc][öo]z[üu]ld[üu]`,
 	}
 )
+
+// ackWords acknowledge what the bot said, and ask nothing: "ok" was
+// answered with the article that its letters happened to match best.
+var ackWords = []langWords{
+	{"", `ok|okay|okey|k|kk`}, // every language's: the language comes from elsewhere
+	{"en", `alright|all right|got it|i see|understood|sure|cool|great|fine|noted`},
+	{"zh", `好的|好|嗯|嗯嗯|明白了|明白|了解了|知道了|收到|行|可以`},
+	{"ja", `了解(です|しました)?|わかりました|分かりました|なるほど|はい|承知しました`},
+	{"ko", `네|넹|알겠습니다|알겠어요|알았어요|오케이|확인했습니다`},
+	{"ru", `ок|окей|понял|поняла|понятно|ясно|хорошо|ладно`},
+	{"es", `vale|entendido|dale|listo|de acuerdo|perfecto|bien`},
+	{"pt", `beleza|blz|entendi|certo|t[áa] bom|perfeito|combinado`},
+	{"fr", `d'accord|dac|entendu|compris|parfait|tr[èe]s bien`},
+	{"vi", `oke|vâng|dạ|được rồi|hiểu rồi|ừ`},
+	{"tr", `tamam|tamamd[ıi]r|anlad[ıi]m|peki|olur|oldu`},
+}
+
+// Question returns text without the greeting in front of it and the
+// thanks after it ("hi team, how do I withdraw? thanks!" -> "how do I
+// withdraw?"), for retrieval: the greeting's words match no article and
+// dilute the question's (QA: "hi, how do I withdraw?" was escalated at
+// 0.38 where "how do I withdraw?" was answered at 0.49, in every
+// language). Text that is only small talk is returned as it is.
+func Question(text string) string {
+	t := strings.TrimSpace(norm.NFKC.String(text))
+	q := t
+	for _, re := range []*regexp.Regexp{greetingPrefix, greetingPrefixCJK} {
+		if loc := re.FindStringIndex(q); loc != nil {
+			q = q[loc[1]:]
+			break
+		}
+	}
+	for _, re := range []*regexp.Regexp{thanksSuffix, thanksSuffixCJK} {
+		if loc := re.FindStringIndex(q); loc != nil {
+			q = strings.TrimSpace(q[:loc[0]])
+			break
+		}
+	}
+	if !hasWord(q) {
+		return t
+	}
+	return q
+}
+
+// The small talk Question removes. Words in Latin and Cyrillic scripts
+// must be followed (a greeting) or preceded (thanks) by a space or a
+// punctuation mark, so that "hi" is not taken from "history"; Chinese
+// and Japanese ones need none, as those scripts write none. They
+// match the original text (not normalizeText's), case-insensitively.
+var (
+	greetingPrefix, greetingPrefixCJK = smallTalkEdge(greetingWords, greetingExtras, true)
+	thanksSuffix, thanksSuffixCJK     = smallTalkEdge(thanksWords, thanksExtras, false)
+)
+
+func smallTalkEdge(words []langWords, extras []string, prefix bool) (spaced, cjk *regexp.Regexp) {
+	var sw, cw []string
+	for _, w := range words {
+		if w.lang == "zh" || w.lang == "ja" { // Korean puts spaces between words
+			cw = append(cw, w.words)
+		} else {
+			sw = append(sw, w.words)
+		}
+	}
+	sep := `[\s,，、.!。！?？~:;\p{So}\p{Sk}]`
+	all := `(?:` + strings.Join(append(append(slices.Clone(sw), cw...), extras...), `|`) + `)`
+	build := func(ws []string, between string) *regexp.Regexp {
+		w := `(?:` + strings.Join(ws, `|`) + `)`
+		if prefix {
+			return regexp.MustCompile(`^(?i)` + sep + `*` + w + `(?:` + sep + `+` + all + `)*` + between)
+		}
+		return regexp.MustCompile(`(?i)` + between + w + `(?:` + sep + `+` + all + `)*` + sep + `*$`)
+	}
+	if prefix {
+		return build(sw, sep+`+`), build(cw, sep+`*`)
+	}
+	return build(sw, `(?:^|`+sep+`+)`), build(cw, sep+`*`)
+}
 
 // langWords are one language's small-talk words ("zh" for both Chinese
 // scripts).
@@ -484,7 +567,7 @@ var smallTalkByLang = func() map[string][]*regexp.Regexp {
 	for _, set := range []struct {
 		words  []langWords
 		extras []string
-	}{{greetingWords, greetingExtras}, {thanksWords, thanksExtras}} {
+	}{{greetingWords, greetingExtras}, {thanksWords, thanksExtras}, {ackWords, nil}} {
 		for _, w := range set.words {
 			m[w.lang] = append(m[w.lang], compile(smallTalk([]langWords{w}, set.extras))...)
 		}
@@ -587,6 +670,8 @@ func Recognize(text string) Recognition {
 		r.Intent, r.Lang = IntentGreeting, smallTalkLang(t)
 	case matchAny(thanksPatterns, t):
 		r.Intent, r.Lang = IntentThanks, smallTalkLang(t)
+	case matchAny(ackPatterns, t):
+		r.Intent, r.Lang = IntentAck, smallTalkLang(t)
 	}
 	return r
 }

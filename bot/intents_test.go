@@ -1463,3 +1463,57 @@ func TestCardAndPhoneMattersAreNotAccountTakeover(t *testing.T) {
 		}
 	}
 }
+
+// Acknowledgements are small talk, not questions ("ok" was answered with
+// whichever article its letters matched best); a request for a person can
+// be a single word ("客服") or come last ("not a bot please, agent").
+func TestRecognizeAcknowledgementsAndShortRequests(t *testing.T) {
+	for msg, want := range map[string]bot.Intent{
+		"ok": bot.IntentAck, "Okay!": bot.IntentAck, "got it": bot.IntentAck, "好的": bot.IntentAck, "わかりました": bot.IntentAck,
+		"알겠습니다": bot.IntentAck, "понятно": bot.IntentAck, "vale": bot.IntentAck, "tá bom": bot.IntentAck, "d'accord": bot.IntentAck,
+		"vâng": bot.IntentAck, "tamam": bot.IntentAck,
+		"ok thanks":                    bot.IntentThanks,
+		"ok, how do I withdraw?":       bot.IntentNone,
+		"客服":                           bot.IntentHuman,
+		"找客服":                          bot.IntentHuman,
+		"not a robot please, agent":    bot.IntentHuman,
+		"客服电话是多少":                      bot.IntentNone, // a question about the service desk
+		"is there an agent fee?":       bot.IntentNone,
+		"the captcha says I'm a robot": bot.IntentNone,
+	} {
+		if got := bot.Recognize(msg).Intent; got != want {
+			t.Errorf("Recognize(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// Question takes the greeting off the front of a question and the thanks
+// off its end, in any language, and nothing else.
+func TestQuestion(t *testing.T) {
+	for in, want := range map[string]string{
+		"hi, how do I withdraw?":                    "how do I withdraw?",
+		"Hello team, my deposit is missing":         "my deposit is missing",
+		"Good morning! Why is my KYC rejected?":     "Why is my KYC rejected?",
+		"你好，怎么提现？":                                  "怎么提现?",
+		"你好怎么提现":                                    "怎么提现",
+		"こんにちは、出金できません":                             "出金できません",
+		"안녕하세요 출금이 안돼요":                             "출금이 안돼요",
+		"привет, как вывести деньги?":               "как вывести деньги?",
+		"hola, ¿cómo retiro mis fondos?":            "¿cómo retiro mis fondos?",
+		"Bonjour, où en est mon retrait ? Merci":    "où en est mon retrait",
+		"how do I withdraw, thank you so much!":     "how do I withdraw",
+		"怎么提现？谢谢":                                   "怎么提现",
+		"Why is my KYC rejected? Thanks in advance": "Why is my KYC rejected",
+		// Nothing to take off: a word that starts like a greeting, a
+		// message that is only small talk.
+		"history of my orders": "history of my orders",
+		"hiring bonus":         "hiring bonus",
+		"hi":                   "hi",
+		"thanks!":              "thanks!",
+		"hello, thanks":        "hello, thanks",
+	} {
+		if got := bot.Question(in); got != want {
+			t.Errorf("Question(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

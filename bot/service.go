@@ -234,6 +234,8 @@ func (s *Service) handle(ctx context.Context, m *supportbot.Message, emit func(s
 		return supportbot.Reply{Text: T(lang, "greeting"), Lang: lang, Decision: supportbot.DecisionSmallTalk, Reason: "greeting"}, nil
 	case IntentThanks:
 		return supportbot.Reply{Text: T(lang, "thanks"), Lang: lang, Decision: supportbot.DecisionSmallTalk, Reason: "thanks"}, nil
+	case IntentAck:
+		return supportbot.Reply{Text: T(lang, "ack"), Lang: lang, Decision: supportbot.DecisionSmallTalk, Reason: string(IntentAck)}, nil
 	}
 	if text == "" { // attachments alone: a person has to look at them
 		return s.escalate(ctx, m, lang, "attachment", supportbot.PriorityNormal, "", history, nil)
@@ -248,14 +250,15 @@ func (s *Service) handle(ctx context.Context, m *supportbot.Message, emit func(s
 // or side effects: what `supportbot eval` measures. It is the same code
 // path as answer.
 func (s *Service) Decide(ctx context.Context, text, lang string) (supportbot.Result, supportbot.Decision, string, error) {
-	res, err := s.retrieve(ctx, text, lang)
+	q := Question(text)
+	res, err := s.retrieve(ctx, q, lang)
 	if err != nil {
 		return res, "", "", err
 	}
 	if rec := Recognize(text); rec.Intent == IntentCompromised || rec.Intent == IntentUndo || rec.Intent == IntentHuman {
 		return res, supportbot.DecisionEscalate, string(rec.Intent), nil
 	}
-	d, reason := s.decide(text, res)
+	d, reason := s.decide(q, res)
 	return res, d, reason, nil
 }
 
@@ -342,11 +345,12 @@ func (s *Service) answer(ctx context.Context, m *supportbot.Message, lang, text 
 	if prev := repeatedQuestion(text, history); prev {
 		return s.escalate(ctx, m, lang, "repeated_question", supportbot.PriorityNormal, "", history, nil)
 	}
-	res, err := s.retrieve(ctx, text, lang)
+	q := Question(text)
+	res, err := s.retrieve(ctx, q, lang)
 	if err != nil {
 		return supportbot.Reply{}, fmt.Errorf("retrieve: %w", err)
 	}
-	decision, reason := s.decide(text, res)
+	decision, reason := s.decide(q, res)
 	switch decision {
 	case supportbot.DecisionEscalate:
 		return s.escalate(ctx, m, lang, reason, supportbot.PriorityNormal, categoryOf(res), history, &res)

@@ -547,3 +547,47 @@ func TestChosenLanguageSkipsDetection(t *testing.T) {
 		t.Fatalf("reply lang %q, err %v, %d detections", r.Lang, err, det.calls.Load())
 	}
 }
+
+// What small talk surrounds a question does not reach retrieval: "hi, how
+// do I withdraw?" was escalated where "how do I withdraw?" was answered.
+// An acknowledgement is small talk, and a single word shared by languages
+// is answered in the default language, not the one it happens to score
+// highest ("agent" was answered in French).
+func TestSmallTalkAroundQuestions(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bot.Config{}, true)
+	var asked []string
+	f.svc = bot.New(bot.Config{AnswerThreshold: 0.5}, bot.Deps{Store: f.store, Detector: bot.NewDetector(), Escalator: f.esc,
+		Retriever: &bottest.Retriever{RetrieveFn: func(_ context.Context, q supportbot.Query) (supportbot.Result, error) {
+			asked = append(asked, q.Text)
+			return supportbot.Result{Hits: []supportbot.Hit{withdrawalHit, compromisedHit}, Confidence: 0.9}, nil
+		}}})
+	for i, c := range []struct{ text, retrieved, lang string }{
+		{"hi, how do I withdraw?", "how do I withdraw?", "en"},
+		{"你好，怎么提现？谢谢", "怎么提现", "zh-Hans"},
+		{"Hola, ¿cómo retiro mis fondos?", "¿cómo retiro mis fondos?", "es"},
+	} {
+		asked = nil
+		r, err := f.svc.Handle(ctx, msg(fmt.Sprintf("st%d", i), c.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Decision != supportbot.DecisionAnswer || r.Lang != c.lang || len(asked) != 1 || asked[0] != c.retrieved {
+			t.Errorf("%q: reply %s/%s in %s, retrieved %q", c.text, r.Decision, r.Reason, r.Lang, asked)
+		}
+	}
+	for text, want := range map[string]string{"ok": "ack", "好的": "ack", "agent": "escalated_human", "human": "escalated_human"} {
+		asked = nil
+		r, err := f.svc.Handle(ctx, msg("w-"+text, text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lang := "en"
+		if text == "好的" {
+			lang = "zh-Hans"
+		}
+		if r.Lang != lang || len(asked) != 0 || !strings.HasPrefix(r.Text, bot.T(lang, want, "ticket", r.TicketID)[:8]) {
+			t.Errorf("%q: reply %+v, retrieved %q", text, r, asked)
+		}
+	}
+}

@@ -485,9 +485,19 @@ func (s *Service) refuseUndo(ctx context.Context, m *supportbot.Message, lang st
 		Warn("refused a request to undo a protective action")
 	r := supportbot.Reply{Text: T(lang, "refuse_undo"), Lang: lang, Decision: supportbot.DecisionReject,
 		Reason: string(IntentUndo)}
+	// The reply says the request was noted for an agent: it goes to the
+	// user's open ticket, or opens one (QA: it was only logged, and no
+	// agent ever saw it).
 	if t := s.openTicket(ctx, m); t != nil {
 		if err := s.escalator.AddMessage(ctx, t.ID, *m); err != nil {
 			return supportbot.Reply{}, err
+		}
+		r.TicketID = ticketNo(t)
+	} else if s.escalator != nil {
+		t, err := s.escalator.Escalate(ctx, supportbot.Escalation{Message: *m, Lang: lang, Reason: string(IntentUndo),
+			Priority: supportbot.PriorityHigh, Subject: subject(m.Text, history), Transcript: transcript(history)})
+		if err != nil {
+			return supportbot.Reply{}, fmt.Errorf("escalate: %w", err)
 		}
 		r.TicketID = ticketNo(t)
 	}

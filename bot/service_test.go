@@ -255,12 +255,18 @@ func TestPromptInjectionCannotUndoProtection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Reason != "undo_protection" || r.Decision != supportbot.DecisionReject {
+		if r.Reason != "undo_protection" || r.Decision != supportbot.DecisionReject || r.TicketID == "" {
 			t.Errorf("%q: reply = %+v", text, r)
 		}
 	}
 	if len(f.esc.Protections) != 0 {
 		t.Fatalf("a protective action ran: %+v", f.esc.Protections)
+	}
+	// The reply says the request was noted for an agent: the first opened
+	// an urgent ticket, the others went to it.
+	if len(f.esc.Escalations) != 1 || f.esc.Escalations[0].Reason != "undo_protection" ||
+		f.esc.Escalations[0].Priority != supportbot.PriorityHigh || len(f.esc.Added) != 4 {
+		t.Fatalf("escalations %+v, %d added to the ticket", f.esc.Escalations, len(f.esc.Added))
 	}
 	audit, _ := f.store.ListAudit(ctx, 10)
 	if len(audit) != 5 {

@@ -138,7 +138,10 @@ var (
 	// Strong compromise phrases need no further context.
 	compromisedStrong = compile(
 		// en
-		`\bhacked\b`, `\bhackers? (took|stole|got into|drained|emptied|withdrew|accessed|logged|changed|broke|have|has)\b`,
+		`\b(hacked|hackd|hakced|haked|hackt)\b`, // and the typos of a hurried victim
+		// someone else changed the credentials and locked the user out
+		`\b(password|e-?mail|phone( number)?|2fa|authenticator) (was|has been|got|were|have been) changed\b[^.;!?|]{0,60}\b(can'?t|cannot|can not|unable to|not able to) (log ?in|sign ?in|access|get in)`,
+		`\bhackers? (took|stole|got into|drained|emptied|withdrew|accessed|logged|changed|broke|have|has)\b`,
 		`\b(someone|somebody|some one|a stranger|an unknown (person|device)|scammers?|the hackers?) (has |have |just )?(logged|got into|got in|got access|broke|gained|accessed|hacked|stole|took|withdrew|drained|emptied|transferred|sold|changed)\b`,
 		`\bunauthori[sz]ed (withdrawals?|log-?ins?|sign-?ins?|access|transfers?|trades?|transactions?|activity|devices?|orders?)`,
 		`\b(withdrawals?|trades?|transactions?|transfers?|log-?ins?|orders?|sign-?ins?)\b[^.;!?|]{0,25}?\b(that |which )?i (did not|didn't|didnt|never|did n't) (make|made|do|did|place|placed|authori[sz]e|authori[sz]ed|request|requested|recogni[sz]e)`,

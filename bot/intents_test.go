@@ -1472,14 +1472,18 @@ func TestRecognizeAcknowledgementsAndShortRequests(t *testing.T) {
 		"ok": bot.IntentAck, "Okay!": bot.IntentAck, "got it": bot.IntentAck, "好的": bot.IntentAck, "わかりました": bot.IntentAck,
 		"알겠습니다": bot.IntentAck, "понятно": bot.IntentAck, "vale": bot.IntentAck, "tá bom": bot.IntentAck, "d'accord": bot.IntentAck,
 		"vâng": bot.IntentAck, "tamam": bot.IntentAck,
-		"ok thanks":                    bot.IntentThanks,
-		"ok, how do I withdraw?":       bot.IntentNone,
-		"客服":                           bot.IntentHuman,
-		"找客服":                          bot.IntentHuman,
-		"not a robot please, agent":    bot.IntentHuman,
-		"客服电话是多少":                      bot.IntentNone, // a question about the service desk
-		"is there an agent fee?":       bot.IntentNone,
-		"the captcha says I'm a robot": bot.IntentNone,
+		"ok thanks":                 bot.IntentThanks,
+		"ok, how do I withdraw?":    bot.IntentNone,
+		"客服":                        bot.IntentHuman,
+		"找客服":                       bot.IntentHuman,
+		"not a robot please, agent": bot.IntentHuman,
+		"客服电话是多少":                   bot.IntentNone, // a question about the service desk
+		"is there an agent fee?":    bot.IntentNone,
+		"my acount got hackd":       bot.IntentCompromised,
+		"my password was changed and I can't log in anymore and my funds are gone": bot.IntentCompromised,
+		"I changed my password and can't log in":                                   bot.IntentNone, // the user did
+		"how do I change my password if I can't log in?":                           bot.IntentNone,
+		"the captcha says I'm a robot":                                             bot.IntentNone,
 	} {
 		if got := bot.Recognize(msg).Intent; got != want {
 			t.Errorf("Recognize(%q) = %q, want %q", msg, got, want)

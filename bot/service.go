@@ -351,6 +351,13 @@ func (s *Service) answer(ctx context.Context, m *supportbot.Message, lang, text 
 		return supportbot.Reply{}, fmt.Errorf("retrieve: %w", err)
 	}
 	decision, reason := s.decide(q, res)
+	if decision != supportbot.DecisionAnswer {
+		if r, ok, err := s.followUp(ctx, q, lang, history); err != nil {
+			return supportbot.Reply{}, err
+		} else if ok {
+			res, decision, reason = r, supportbot.DecisionAnswer, "answered_in_context"
+		}
+	}
 	switch decision {
 	case supportbot.DecisionEscalate:
 		return s.escalate(ctx, m, lang, reason, supportbot.PriorityNormal, categoryOf(res), history, &res)
@@ -377,6 +384,64 @@ func (s *Service) answer(ctx context.Context, m *supportbot.Message, lang, text 
 	r.Citations = []supportbot.Citation{s.citation(top)}
 	return r, nil
 }
+
+// followUp answers a question that is not sure on its own and refers back
+// (refersBack: "how long does it usually take?") as a follow-up of the
+// conversation's last answer ("why is my withdrawal still pending?"): it
+// asks again with the question that answer was for in front, and takes
+// the result only if that is sure and about the same article. A question
+// that names a new topic is not pulled into the old one, which the two
+// questions together would favour whatever the new one says.
+func (s *Service) followUp(ctx context.Context, q, lang string, history []turn) (supportbot.Result, bool, error) {
+	if !refersBack(q) {
+		return supportbot.Result{}, false, nil
+	}
+	var prev *turn
+	for i := len(history) - 1; i >= 1; i-- {
+		if history[i].Role == "bot" {
+			if history[i].Decision == string(supportbot.DecisionAnswer) && len(history[i].ArticleIDs) > 0 &&
+				history[i-1].Role == "user" && s.now().Sub(history[i].Time) < followUpWindow {
+				prev = &history[i]
+				q = history[i-1].Text + "\n" + q
+			}
+			break
+		}
+	}
+	if prev == nil {
+		return supportbot.Result{}, false, nil
+	}
+	res, err := s.retrieve(ctx, q, lang)
+	if err != nil {
+		return res, false, fmt.Errorf("retrieve: %w", err)
+	}
+	if d, _ := s.decide(q, res); d != supportbot.DecisionAnswer || res.Hits[0].ArticleID != prev.ArticleIDs[0] {
+		return res, false, nil
+	}
+	return res, true, nil
+}
+
+// refersBack says a question leans on what came before: it is an
+// elliptical question (a question mark, three words at most or six
+// Chinese or Japanese characters: "how long?", "要多久？"; "no" is not
+// one) or short with a pronoun or "then" ("how long does it usually
+// take?", "что тогда делать?"). Such a question rarely names its
+// topic, so alone it ranks the article it follows up nowhere. Words with
+// diacritics keep them here: folded, Vietnamese "thế" and "nó" would be
+// English "the" and "no".
+func refersBack(q string) bool {
+	t := normalizeText(q)
+	if n := len(strings.Fields(t)); n <= 3 && letters(t) > 0 && (n > 1 || letters(t) <= 6) && strings.ContainsAny(q, "?？") {
+		return true
+	}
+	return len(strings.Fields(t)) <= 10 && anaphora.MatchString(t)
+}
+
+var anaphora = regexp.MustCompile(bw + `(it|its|that|this|those|these|they|them|then|это|этого|этом|он|она|оно|они|его|её|их|тогда|` +
+	`eso|esto|ello|entonces|isso|isto|ent[ãa]o|ça|cela|ceci|alors|nó|cái đó|vậy|thế|bunu|bunun|onu|o zaman|` +
+	`그거|그것|이거|이것|그럼)` + nl + `|它|这个|那个|这样|那样|這個|那個|這樣|那樣|それ|これ|その|この`)
+
+// followUpWindow is how long after an answer a question may follow it up.
+const followUpWindow = 30 * time.Minute
 
 func (s *Service) clarify(lang string, res supportbot.Result) supportbot.Reply {
 	var b strings.Builder

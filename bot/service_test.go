@@ -597,3 +597,41 @@ func TestSmallTalkAroundQuestions(t *testing.T) {
 		}
 	}
 }
+
+// A question that is not sure alone and refers back ("it", "how long?")
+// is answered as a follow-up of the conversation's last answer when, asked
+// with that answer's question, it is sure and about the same article; a
+// question that names a new topic is not pulled into the old one.
+func TestFollowUpQuestion(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bot.Config{}, true)
+	f.svc = bot.New(bot.Config{AnswerThreshold: 0.5}, bot.Deps{Store: f.store, Detector: bot.NewDetector(), Escalator: f.esc,
+		Retriever: &bottest.Retriever{RetrieveFn: func(_ context.Context, q supportbot.Query) (supportbot.Result, error) {
+			switch t := strings.ToLower(q.Text); {
+			case strings.Contains(t, "withdraw"):
+				return supportbot.Result{Hits: []supportbot.Hit{withdrawalHit, compromisedHit}, Confidence: 0.93}, nil
+			case strings.Contains(t, "how long"): // the right article, not sure
+				return supportbot.Result{Hits: []supportbot.Hit{compromisedHit, withdrawalHit}, Confidence: 0.2}, nil
+			}
+			return supportbot.Result{Hits: []supportbot.Hit{compromisedHit}, Confidence: 0.1}, nil
+		}}})
+	for i, c := range []struct{ conv, text, reason string }{
+		{"f1", "Why is my withdrawal still pending?", "answered"},
+		{"f1", "how long does it usually take?", "answered_in_context"},
+		{"f3", "Why is my withdrawal still pending?", "answered"},
+		{"f3", "can I buy stocks here?", "low_confidence"}, // together they would be sure
+		{"f5", "Why is my withdrawal still pending?", "answered"},
+		{"f5", "no", "low_confidence"},                             // not a question
+		{"f2", "how long does it usually take?", "low_confidence"}, // no earlier answer
+		{"f4", "Why is my withdrawal still pending?", "answered"},
+		{"f4", "and what does it cost?", "answered_in_context"},
+	} {
+		r, err := f.svc.Handle(ctx, msg(c.conv, c.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Reason != c.reason || (c.reason != "low_confidence") != (len(r.Citations) == 1 && r.Citations[0].ArticleID == "withdrawal-pending") {
+			t.Errorf("%d %q: reply %s/%s %+v", i, c.text, r.Decision, r.Reason, r.Citations)
+		}
+	}
+}

@@ -420,26 +420,6 @@ func (s *Service) followUp(ctx context.Context, q, lang string, history []turn) 
 	return res, true, nil
 }
 
-// refersBack says a question leans on what came before: it is an
-// elliptical question (a question mark, three words at most or six
-// Chinese or Japanese characters: "how long?", "要多久？"; "no" is not
-// one) or short with a pronoun or "then" ("how long does it usually
-// take?", "что тогда делать?"). Such a question rarely names its
-// topic, so alone it ranks the article it follows up nowhere. Words with
-// diacritics keep them here: folded, Vietnamese "thế" and "nó" would be
-// English "the" and "no".
-func refersBack(q string) bool {
-	t := normalizeText(q)
-	if n := len(strings.Fields(t)); n <= 3 && letters(t) > 0 && (n > 1 || letters(t) <= 6) && strings.ContainsAny(q, "?？") {
-		return true
-	}
-	return len(strings.Fields(t)) <= 10 && anaphora.MatchString(t)
-}
-
-var anaphora = regexp.MustCompile(bw + `(it|its|that|this|those|these|they|them|then|это|этого|этом|он|она|оно|они|его|её|их|тогда|` +
-	`eso|esto|ello|entonces|isso|isto|ent[ãa]o|ça|cela|ceci|alors|nó|cái đó|vậy|thế|bunu|bunun|onu|o zaman|` +
-	`그거|그것|이거|이것|그럼)` + nl + `|它|这个|那个|这样|那样|這個|那個|這樣|那樣|それ|これ|その|この`)
-
 // followUpWindow is how long after an answer a question may follow it up.
 const followUpWindow = 30 * time.Minute
 

@@ -226,8 +226,8 @@ func keepRejected(hc *retrieval.HelpCenter, indexed retrieval.HelpCenter, errs [
 		case errors.As(e, &pe):
 			files[pe.File] = true
 		case errors.As(e, &le):
-			if lang := strings.TrimSuffix(filepath.Base(le.File), filepath.Ext(le.File)); indexed.Lexicon[lang] != nil {
-				langs = append(langs, lang)
+			if indexed.Lexicon[le.Lang] != nil {
+				langs = append(langs, le.Lang)
 			}
 		}
 	}

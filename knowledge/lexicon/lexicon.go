@@ -36,6 +36,10 @@ type Error struct {
 	File string
 	Line int
 	Msg  string
+	// Lang is the language the file is for, when Load read one of a
+	// supported language: a rejected file's language keeps what the
+	// index holds for it.
+	Lang string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
@@ -139,11 +143,14 @@ func Load(fsys fs.FS, dir string) (Lexicon, []error) {
 		}
 		data, err := fs.ReadFile(fsys, n)
 		if err != nil {
-			errs = append(errs, &Error{File: n, Line: 1, Msg: err.Error()})
+			errs = append(errs, &Error{File: n, Line: 1, Msg: err.Error(), Lang: lang})
 			continue
 		}
 		m, err := Parse(n, data)
 		if err != nil {
+			if e, ok := err.(*Error); ok {
+				e.Lang = lang
+			}
 			errs = append(errs, err)
 			continue
 		}

@@ -217,18 +217,15 @@ func walkSection(v reflect.Value, key, env string, fn func(setting) error) error
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if tag == "-" || !f.IsExported() {
-			continue
-		}
-		if opts == "inline" {
+		tag, inline := yamlKey(f)
+		if inline {
 			if err := walkSection(v.Field(i), key, env, fn); err != nil {
 				return err
 			}
 			continue
 		}
 		if tag == "" {
-			tag = strings.ToLower(f.Name) // yaml.v3's default key
+			continue
 		}
 		s := setting{key: tag, field: f, value: v.Field(i)}
 		if key != "" {
@@ -355,18 +352,30 @@ func sectionFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		switch {
-		case tag == "-" || !f.IsExported():
-		case opts == "inline":
+		switch key, inline := yamlKey(f); {
+		case inline:
 			maps.Copy(fields, sectionFields(f.Type))
-		case tag == "":
-			fields[strings.ToLower(f.Name)] = f.Type // yaml.v3's default key
-		default:
-			fields[tag] = f.Type
+		case key != "":
+			fields[key] = f.Type
 		}
 	}
 	return fields
+}
+
+// yamlKey is the key yaml.v3 reads field f from: its tag's name, or its
+// name in lower case; "" for a field yaml.v3 skips. inline is a field
+// whose own fields are keys of the section (",inline").
+func yamlKey(f reflect.StructField) (key string, inline bool) {
+	tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	switch {
+	case tag == "-" || !f.IsExported():
+		return "", false
+	case opts == "inline":
+		return "", true
+	case tag == "":
+		return strings.ToLower(f.Name), false
+	}
+	return tag, false
 }
 
 func joinKey(section, key string) string {
